@@ -1,0 +1,71 @@
+# The front door. `make run` serves the site with demo data; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PORT ?= 5000
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: help install run test test-sqlite test-postgresql test-deps lint format bench vendor clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --all-groups
+	@touch $@
+
+install: $(VENV)/.installed ## Install the application and its tools into .venv
+
+run: install ## Serve the site with demo data on SQLite at http://127.0.0.1:$(PORT)
+	TRACKER_ENV=development $(BIN)/tracker db upgrade
+	TRACKER_ENV=development $(BIN)/tracker demo-data --if-empty
+	TRACKER_ENV=development $(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
+
+lint: install ## Check formatting, lint rules and types
+	$(BIN)/ruff format --check tracker tests benchmarks migrations
+	$(BIN)/ruff check tracker tests benchmarks migrations
+	$(BIN)/mypy
+
+format: install ## Reformat the code and apply safe lint fixes
+	$(BIN)/ruff format tracker tests benchmarks migrations
+	$(BIN)/ruff check --fix tracker tests benchmarks migrations
+
+test-deps: install ## Install what the browser and HTML tests need (Chromium, npm tools)
+	@bash tests/install-test-deps.sh
+
+test-sqlite: test-deps
+	@echo "=== Test suite on SQLite ==="
+	$(BIN)/python -m pytest --db=sqlite
+
+test-postgresql: test-deps
+	@if $(BIN)/python -m tests.databases; then \
+		echo "=== Test suite on PostgreSQL ==="; \
+		$(BIN)/python -m pytest --db=postgresql; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is unreachable, and CI must test on it: failing." >&2; exit 1; \
+	else \
+		echo ""; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!! PostgreSQL is unreachable: the suite ran on SQLite ONLY.          !!"; \
+		echo "!! Start PostgreSQL or set TEST_DATABASE_URL to test on it as well.  !!"; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
+
+test: lint test-sqlite test-postgresql ## Run every test, on SQLite and on PostgreSQL
+
+bench: install ## Benchmarks against the large generated dataset; figures go to docs/benchmarks.md
+	$(BIN)/python -m benchmarks
+
+clean: ## Remove installed environments and caches (keeps instance/)
+	rm -rf $(VENV) $(TOOLS) node_modules .pytest_cache .mypy_cache .ruff_cache

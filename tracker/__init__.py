@@ -1,0 +1,74 @@
+"""The "You said, we did" accountability tracker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_htmx import HTMX
+from flask_wtf import CSRFProtect
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from tracker import db
+from tracker.config import settings_from_environment
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SERVICE_NAME = "You said, we did"
+
+csrf = CSRFProtect()
+htmx = HTMX()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI, error pages.
+
+    ``test_config`` replaces the environment: tests pass the settings they need
+    and nothing is read from ``os.environ``.
+    """
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    if test_config is None:
+        app.config.from_mapping(settings_from_environment(Path(app.instance_path)))
+    else:
+        base = settings_from_environment(
+            Path(app.instance_path),
+            environ={"TRACKER_ENV": "development", "SECRET_KEY": "test-secret-key"},
+        )
+        app.config.from_mapping({**base, **test_config})
+
+    # The NHS.UK frontend macros expect ChainableUndefined for optional nested params.
+    app.jinja_options = {
+        **app.jinja_options,
+        "undefined": ChainableUndefined,
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(str(PROJECT_ROOT / "templates")),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+    }
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from tracker import errors
+    from tracker.public.views import blueprint as public_blueprint
+
+    app.register_blueprint(public_blueprint)
+    errors.init_app(app)
+
+    from tracker.cli import register_commands
+
+    register_commands(app)
+
+    @app.context_processor
+    def service_details() -> dict[str, Any]:
+        return {"service_name": SERVICE_NAME, "ics_name": app.config["ICS_NAME"]}
+
+    return app

@@ -1,0 +1,44 @@
+"""Expected failures as our own exceptions, and the one place they become pages."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, NotFound
+
+log = logging.getLogger(__name__)
+
+
+class TrackerError(Exception):
+    """An expected failure with a plain-English message for the person who hit it."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RecordNotFound(TrackerError):
+    status_code = 404
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(TrackerError)
+    def tracker_error(error: TrackerError) -> tuple[str, int]:
+        template = "errors/404.html" if error.status_code == 404 else "errors/400.html"
+        return render_template(template, message=error.message), error.status_code
+
+    @app.errorhandler(NotFound)
+    def not_found(_error: NotFound) -> tuple[str, int]:
+        return render_template("errors/404.html", message=None), 404
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int] | HTTPException:
+        if isinstance(error, HTTPException):
+            return error
+        request_id = uuid.uuid4().hex[:12]
+        log.exception("Unexpected error %s on %s %s", request_id, request.method, request.path)
+        return render_template("errors/500.html", request_id=request_id), 500

@@ -1,0 +1,419 @@
+"""The records of the tracker: the nouns of PRODUCT.md, nothing else.
+
+Derived states (Overdue, No recent update, an issue's response state) are not
+stored here; they are computed in :mod:`tracker.rules`.
+"""
+
+import enum
+from datetime import date, datetime, timezone
+from typing import Any, ClassVar, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr
+from sqlmodel import JSON, Field, Relationship, SQLModel
+
+REFERENCE_DIGITS = 4
+
+# Deterministic constraint names, the same on SQLite and PostgreSQL, so later
+# migrations can name what they alter (SQLite's batch mode needs the names).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def format_reference(prefix: str, number: int) -> str:
+    """``YS-0042`` from ``("YS", 42)``; numbers past 9999 simply grow wider."""
+    return f"{prefix}-{number:0{REFERENCE_DIGITS}d}"
+
+
+class LabelledEnum(str, enum.Enum):
+    """A stored code (the value) with the words people read (the label)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> "LabelledEnum":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def enum_column(enum_class: type[enum.Enum]) -> Any:
+    """Store an enum as its code in a VARCHAR, checked by the database."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        # No type name, so the CHECK constraint is named per column by the convention.
+        name=None,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class PartnerKind(LabelledEnum):
+    ICB = "icb", "Integrated Care Board"
+    NHS_TRUST = "nhs_trust", "NHS trust"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    PRIMARY_CARE = "primary_care", "Primary care"
+    HEALTHWATCH = "healthwatch", "Healthwatch"
+    VCFS = "vcfs", "Voluntary, community and faith"
+    OTHER = "other", "Other"
+
+
+class EngagementKind(LabelledEnum):
+    COMMUNITY_CONVERSATION = "community_conversation", "Community conversation"
+    SURVEY = "survey", "Survey"
+    HEALTHWATCH_REPORT = "healthwatch_report", "Healthwatch report"
+    CITIZENS_PANEL = "citizens_panel", "Citizens' panel"
+    EVENT = "event", "Event"
+    FOCUS_GROUP = "focus_group", "Focus group"
+    OTHER = "other", "Other"
+
+
+class CommitmentStatus(LabelledEnum):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DELIVERED = "delivered", "Delivered"
+    DELAYED = "delayed", "Delayed"
+    NOT_GOING_AHEAD = "not_going_ahead", "Not going ahead"
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin", "Admin"
+    ENGAGEMENT = "engagement", "Engagement team"
+    PARTNER = "partner", "Partner lead"
+
+
+# --- many-to-many links -------------------------------------------------------
+
+
+class IssueThemeLink(SQLModel, table=True):
+    __tablename__ = "issue_theme"
+    issue_id: int = Field(foreign_key="issue.id", primary_key=True, ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True, index=True)
+
+
+class IssueAreaLink(SQLModel, table=True):
+    __tablename__ = "issue_area"
+    issue_id: int = Field(foreign_key="issue.id", primary_key=True, ondelete="CASCADE")
+    area_id: int = Field(foreign_key="area.id", primary_key=True, index=True)
+
+
+class IssueCommunityLink(SQLModel, table=True):
+    __tablename__ = "issue_community"
+    issue_id: int = Field(foreign_key="issue.id", primary_key=True, ondelete="CASCADE")
+    community_id: int = Field(foreign_key="community.id", primary_key=True, index=True)
+
+
+class IssueEngagementLink(SQLModel, table=True):
+    __tablename__ = "issue_engagement"
+    issue_id: int = Field(foreign_key="issue.id", primary_key=True, ondelete="CASCADE")
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True, index=True)
+
+
+class IssueSupportingPartnerLink(SQLModel, table=True):
+    __tablename__ = "issue_supporting_partner"
+    issue_id: int = Field(foreign_key="issue.id", primary_key=True, ondelete="CASCADE")
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True, index=True)
+
+
+class EngagementCommunityLink(SQLModel, table=True):
+    __tablename__ = "engagement_community"
+    engagement_id: int = Field(
+        foreign_key="engagement.id", primary_key=True, ondelete="CASCADE"
+    )
+    community_id: int = Field(foreign_key="community.id", primary_key=True, index=True)
+
+
+# --- places, topics and voices ------------------------------------------------
+
+
+class Partner(SQLModel, table=True):
+    """An organisation in the ICS."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: PartnerKind = Field(sa_type=enum_column(PartnerKind))
+    description: str = Field(default="", sa_type=sa.Text)
+    website: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    commitments: list["Commitment"] = Relationship(back_populates="partner")
+    led_issues: list["Issue"] = Relationship(back_populates="lead_partner")
+
+
+class Area(SQLModel, table=True):
+    """A place: a borough or a neighbourhood within one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+
+    parent: Optional["Area"] = Relationship(
+        back_populates="children", sa_relationship_kwargs={"remote_side": "Area.id"}
+    )
+    children: list["Area"] = Relationship(back_populates="parent")
+
+
+class Theme(SQLModel, table=True):
+    """A topic residents raise, such as GP access or hospital discharge."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200, unique=True)
+    description: str = Field(default="", sa_type=sa.Text)
+
+
+class Community(SQLModel, table=True):
+    """A group whose voice was heard, such as carers or young people."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200, unique=True)
+    description: str = Field(default="", sa_type=sa.Text)
+
+
+# --- you said -------------------------------------------------------------------
+
+
+class Engagement(SQLModel, table=True):
+    """Where residents were heard."""
+
+    REFERENCE_PREFIX: ClassVar[str] = "EN"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    title: str = Field(max_length=200)
+    kind: EngagementKind = Field(sa_type=enum_column(EngagementKind))
+    summary: str = Field(default="", sa_type=sa.Text)
+    started_on: date = Field(index=True)
+    ended_on: date | None = None
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    organising_partner_id: int | None = Field(
+        default=None, foreign_key="partner.id", index=True
+    )
+    participant_count: int | None = Field(default=None, ge=0)
+    write_up_url: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    area: Optional["Area"] = Relationship()
+    organising_partner: Optional["Partner"] = Relationship()
+    communities: list["Community"] = Relationship(link_model=EngagementCommunityLink)
+    issues: list["Issue"] = Relationship(
+        back_populates="engagements", link_model=IssueEngagementLink
+    )
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.REFERENCE_PREFIX, self.number)
+
+
+class Issue(SQLModel, table=True):
+    """"You said": something residents raised, owned by a lead partner."""
+
+    REFERENCE_PREFIX: ClassVar[str] = "YS"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    title: str = Field(max_length=200)
+    summary: str = Field(sa_type=sa.Text)
+    # Short quotes, anonymised when they are entered; never names or contact details.
+    quotes: list[str] = Field(default_factory=list, sa_type=JSON)
+    raised_on: date = Field(index=True)
+    people_count: int | None = Field(default=None, ge=0)
+    lead_partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    lead_partner: Optional["Partner"] = Relationship(back_populates="led_issues")
+    supporting_partners: list["Partner"] = Relationship(
+        link_model=IssueSupportingPartnerLink
+    )
+    themes: list["Theme"] = Relationship(link_model=IssueThemeLink)
+    areas: list["Area"] = Relationship(link_model=IssueAreaLink)
+    communities: list["Community"] = Relationship(link_model=IssueCommunityLink)
+    engagements: list["Engagement"] = Relationship(
+        back_populates="issues", link_model=IssueEngagementLink
+    )
+    commitments: list["Commitment"] = Relationship(back_populates="issue")
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.REFERENCE_PREFIX, self.number)
+
+
+# --- we will, we did ------------------------------------------------------------
+
+
+class Commitment(SQLModel, table=True):
+    """"We will": one partner's promise about one issue."""
+
+    REFERENCE_PREFIX: ClassVar[str] = "WW"
+
+    __table_args__ = (
+        sa.Index("ix_commitment_partner_status", "partner_id", "status"),
+        sa.Index("ix_commitment_status_target_date", "status", "target_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    issue_id: int = Field(foreign_key="issue.id", index=True)
+    partner_id: int = Field(foreign_key="partner.id")
+    title: str = Field(max_length=200)
+    description: str = Field(sa_type=sa.Text)
+    success_measure: str = Field(sa_type=sa.Text)
+    # A job title, never a private person's name.
+    accountable_role: str = Field(max_length=200)
+    committed_on: date
+    original_target_date: date
+    target_date: date = Field(index=True)
+    status: CommitmentStatus = Field(
+        default=CommitmentStatus.NOT_STARTED, sa_type=enum_column(CommitmentStatus)
+    )
+    # The public reason for the current status, required for Delayed and Not going ahead.
+    status_reason: str | None = Field(default=None, sa_type=sa.Text)
+    delivered_on: date | None = None
+    # Date of the latest visible update; kept with every update so "No recent
+    # update" can be filtered on an index instead of scanning every update.
+    last_update_on: date | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    # Optimistic locking: SQLAlchemy refuses a stale write to a changed commitment.
+    version: int = Field(default=1)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+    issue: "Issue" = Relationship(back_populates="commitments")
+    partner: "Partner" = Relationship(back_populates="commitments")
+    updates: list["Update"] = Relationship(
+        back_populates="commitment",
+        sa_relationship_kwargs={"order_by": "Update.posted_at"},
+    )
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.REFERENCE_PREFIX, self.number)
+
+
+class Update(SQLModel, table=True):
+    """"We did": a dated, append-only entry on a commitment.
+
+    An update is never edited. A correction is a new update; hiding one keeps a
+    public trace (when and why) in ``hidden_at`` and ``hidden_reason``.
+    """
+
+    __tablename__ = "commitment_update"
+    __table_args__ = (
+        sa.Index("ix_commitment_update_commitment_posted", "commitment_id", "posted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id")
+    posted_at: datetime = Field(default_factory=utcnow, index=True)
+    narrative: str = Field(sa_type=sa.Text)
+    previous_status: CommitmentStatus | None = Field(
+        default=None, sa_type=enum_column(CommitmentStatus)
+    )
+    new_status: CommitmentStatus | None = Field(
+        default=None, sa_type=enum_column(CommitmentStatus)
+    )
+    progress_percent: int | None = Field(default=None, ge=0, le=100)
+    previous_target_date: date | None = None
+    new_target_date: date | None = None
+    # Why the status or target date changed: public, required for Delayed,
+    # Not going ahead and any move of the target date.
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    # A list of {"title": ..., "url": ...}.
+    evidence_links: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    hidden_at: datetime | None = None
+    hidden_reason: str | None = Field(default=None, sa_type=sa.Text)
+    hidden_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+    commitment: "Commitment" = Relationship(back_populates="updates")
+    author: Optional["User"] = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "Update.author_id"}
+    )
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def changes_target_date(self) -> bool:
+        return self.new_target_date is not None and (
+            self.new_target_date != self.previous_target_date
+        )
+
+
+# --- staff and the audit log ----------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    """A member of staff who signs in: an admin, the engagement team or a partner lead."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    name: str = Field(max_length=200)
+    role: Role = Field(sa_type=enum_column(Role))
+    # Set for partner leads only: the one partner whose records they may change.
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    is_active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_signed_in_at: datetime | None = None
+
+    partner: Optional["Partner"] = Relationship()
+
+
+class AuditEvent(SQLModel, table=True):
+    """One write by anyone: who, when, what, before and after. Append-only."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_entity", "entity_type", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    action: str = Field(max_length=80)
+    entity_type: str = Field(max_length=40)
+    entity_id: int | None = None
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last public reference number handed out for each prefix.
+
+    References are printed in board papers, so a number is never handed out twice,
+    even if the record that had it were removed.
+    """
+
+    __tablename__ = "reference_counter"
+
+    prefix: str = Field(primary_key=True, max_length=8)
+    last_number: int = Field(default=0)
+
+
+metadata = SQLModel.metadata
