@@ -17,8 +17,20 @@ export UV_PYTHON := $(PYTHON)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
+# Debian's Python leaves out venv (package python3-venv); install it when we can.
 $(UV):
-	$(PYTHON) -m venv $(TOOLS)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed; $(PYTHON) is $$($(PYTHON) -V)." >&2; exit 1; }
+	@if ! $(PYTHON) -m venv $(TOOLS) >/dev/null 2>&1; then \
+		rm -rf $(TOOLS); \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+			$(PYTHON) -m venv $(TOOLS); \
+		else \
+			echo "Cannot create a virtual environment: install Python's venv module" \
+				"(on Debian: sudo apt-get install python3-venv) and run make again." >&2; exit 1; \
+		fi; \
+	fi
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)

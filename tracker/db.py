@@ -55,9 +55,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.sessionmaker = sessionmaker(
-            bind=self.engine, class_=Session, expire_on_commit=False
-        )
+        self.sessionmaker = sessionmaker(bind=self.engine, class_=Session, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,7 +5,7 @@ stored here; they are computed in :mod:`tracker.rules`.
 """
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Optional
 
 import sqlalchemy as sa
@@ -26,7 +26,7 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def format_reference(prefix: str, number: int) -> str:
@@ -34,7 +34,7 @@ def format_reference(prefix: str, number: int) -> str:
     return f"{prefix}-{number:0{REFERENCE_DIGITS}d}"
 
 
-class LabelledEnum(str, enum.Enum):
+class LabelledEnum(enum.StrEnum):
     """A stored code (the value) with the words people read (the label)."""
 
     label: str
@@ -132,9 +132,7 @@ class IssueSupportingPartnerLink(SQLModel, table=True):
 
 class EngagementCommunityLink(SQLModel, table=True):
     __tablename__ = "engagement_community"
-    engagement_id: int = Field(
-        foreign_key="engagement.id", primary_key=True, ondelete="CASCADE"
-    )
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True, ondelete="CASCADE")
     community_id: int = Field(foreign_key="community.id", primary_key=True, index=True)
 
 
@@ -205,9 +203,7 @@ class Engagement(SQLModel, table=True):
     started_on: date = Field(index=True)
     ended_on: date | None = None
     area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
-    organising_partner_id: int | None = Field(
-        default=None, foreign_key="partner.id", index=True
-    )
+    organising_partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     participant_count: int | None = Field(default=None, ge=0)
     write_up_url: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
@@ -226,7 +222,7 @@ class Engagement(SQLModel, table=True):
 
 
 class Issue(SQLModel, table=True):
-    """"You said": something residents raised, owned by a lead partner."""
+    """ "You said": something residents raised, owned by a lead partner."""
 
     REFERENCE_PREFIX: ClassVar[str] = "YS"
 
@@ -243,9 +239,7 @@ class Issue(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
     lead_partner: Optional["Partner"] = Relationship(back_populates="led_issues")
-    supporting_partners: list["Partner"] = Relationship(
-        link_model=IssueSupportingPartnerLink
-    )
+    supporting_partners: list["Partner"] = Relationship(link_model=IssueSupportingPartnerLink)
     themes: list["Theme"] = Relationship(link_model=IssueThemeLink)
     areas: list["Area"] = Relationship(link_model=IssueAreaLink)
     communities: list["Community"] = Relationship(link_model=IssueCommunityLink)
@@ -263,7 +257,7 @@ class Issue(SQLModel, table=True):
 
 
 class Commitment(SQLModel, table=True):
-    """"We will": one partner's promise about one issue."""
+    """ "We will": one partner's promise about one issue."""
 
     REFERENCE_PREFIX: ClassVar[str] = "WW"
 
@@ -298,9 +292,9 @@ class Commitment(SQLModel, table=True):
     # Optimistic locking: SQLAlchemy refuses a stale write to a changed commitment.
     version: int = Field(default=1)
 
-    @declared_attr  # type: ignore[misc]
+    @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
     issue: "Issue" = Relationship(back_populates="commitments")
     partner: "Partner" = Relationship(back_populates="commitments")
@@ -315,7 +309,7 @@ class Commitment(SQLModel, table=True):
 
 
 class Update(SQLModel, table=True):
-    """"We did": a dated, append-only entry on a commitment.
+    """ "We did": a dated, append-only entry on a commitment.
 
     An update is never edited. A correction is a new update; hiding one keeps a
     public trace (when and why) in ``hidden_at`` and ``hidden_reason``.
@@ -333,9 +327,7 @@ class Update(SQLModel, table=True):
     previous_status: CommitmentStatus | None = Field(
         default=None, sa_type=enum_column(CommitmentStatus)
     )
-    new_status: CommitmentStatus | None = Field(
-        default=None, sa_type=enum_column(CommitmentStatus)
-    )
+    new_status: CommitmentStatus | None = Field(default=None, sa_type=enum_column(CommitmentStatus))
     progress_percent: int | None = Field(default=None, ge=0, le=100)
     previous_target_date: date | None = None
     new_target_date: date | None = None

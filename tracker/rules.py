@@ -15,18 +15,17 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from tracker.models import Commitment, CommitmentStatus, Issue
 
 #: Statuses in which a commitment is finished: nothing more is owed on it.
 CLOSED_STATUSES = frozenset({CommitmentStatus.DELIVERED, CommitmentStatus.NOT_GOING_AHEAD})
 #: Statuses that may only be set with a public reason.
-STATUSES_NEEDING_REASON = frozenset(
-    {CommitmentStatus.DELAYED, CommitmentStatus.NOT_GOING_AHEAD}
-)
+STATUSES_NEEDING_REASON = frozenset({CommitmentStatus.DELAYED, CommitmentStatus.NOT_GOING_AHEAD})
 
 
-class ResponseState(str, enum.Enum):
+class ResponseState(enum.StrEnum):
     """How an issue stands with its partners (derived, never stored)."""
 
     AWAITING_RESPONSE = "awaiting"
@@ -62,8 +61,8 @@ def is_overdue(commitment: Commitment, today: date) -> bool:
 def overdue_clause(today: date) -> ColumnElement[bool]:
     """SQL form of :func:`is_overdue`."""
     return sa.and_(
-        Commitment.target_date < today,  # type: ignore[arg-type]
-        Commitment.status.not_in(CLOSED_STATUSES),  # type: ignore[attr-defined]
+        col(Commitment.target_date) < today,
+        col(Commitment.status).not_in(CLOSED_STATUSES),
     )
 
 
@@ -95,7 +94,7 @@ def no_recent_update_clause(today: date, threshold_days: int) -> ColumnElement[b
     """SQL form of :func:`no_recent_update`."""
     cutoff = today - timedelta(days=threshold_days)
     return sa.and_(
-        Commitment.status.not_in(CLOSED_STATUSES),  # type: ignore[attr-defined]
+        col(Commitment.status).not_in(CLOSED_STATUSES),
         sa.func.coalesce(Commitment.last_update_on, Commitment.committed_on) <= cutoff,
     )
 
@@ -128,8 +127,8 @@ def days_awaiting_response(issue: Issue, today: date) -> int | None:
 
 def _has_commitment(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     return (
-        sa.select(Commitment.id)
-        .where(Commitment.issue_id == Issue.id, *conditions)  # type: ignore[arg-type]
+        sa.select(col(Commitment.id))
+        .where(col(Commitment.issue_id) == col(Issue.id), *conditions)
         .exists()
     )
 
@@ -137,9 +136,7 @@ def _has_commitment(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
 def response_state_clause(state: ResponseState) -> ColumnElement[bool]:
     """SQL form of :func:`issue_response_state`, for filtering issues."""
     has_any = _has_commitment()
-    has_open = _has_commitment(
-        Commitment.status.not_in(CLOSED_STATUSES)  # type: ignore[attr-defined]
-    )
+    has_open = _has_commitment(col(Commitment.status).not_in(CLOSED_STATUSES))
     if state is ResponseState.AWAITING_RESPONSE:
         return ~has_any
     if state is ResponseState.CLOSED:
