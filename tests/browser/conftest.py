@@ -1,0 +1,172 @@
+"""Browser fixtures: the site served on loopback with the demo data, and headless Chromium.
+
+Playwright drives Debian's Chromium (``/usr/bin/chromium``, installed by
+``make test-deps``); Playwright's own browser downloads are not used. Every test
+gets a fresh browser context, so cookies and storage never leak between tests.
+A failing test leaves a full-page screenshot in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from tests.conftest import TODAY, make_test_app
+from tracker import schema
+from tracker.db import get_database, make_engine
+from tracker.demo import load_demo_data
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the suite runs as root on CI machines
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    # Keep the browser on loopback: no update checks, sync or other background traffic.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+#: WCAG 2.0, 2.1 and 2.2 at levels A and AA: the level public sector sites must meet.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+_failed_key = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Remember whether the test itself failed, so its pages can be kept as screenshots."""
+    report = yield
+    if report.when == "call":
+        item.stash[_failed_key] = report.failed
+    return report
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(new_database_url: Callable[[], str]) -> Iterator[LiveServer]:
+    """The site on a free loopback port, with the demo ICS loaded as of ``TODAY``."""
+    url = new_database_url()
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
+    app = make_test_app(url, FIXED_TODAY=TODAY)
+    with app.app_context(), get_database(app).session() as session:
+        load_demo_data(session, today=TODAY)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join(timeout=10)
+    get_database(app).engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.fail(f"Chromium is not at {CHROMIUM}: run `make test-deps`.")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _new_page(browser: Browser, request: pytest.FixtureRequest, **options: Any) -> Iterator[Page]:
+    context: BrowserContext = browser.new_context(
+        locale="en-GB", timezone_id="Europe/London", **options
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    if request.node.stash.get(_failed_key, False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        for number, page in enumerate(context.pages):
+            name = f"{request.node.name}-{number}.png".replace("/", "_")
+            page.screenshot(path=ARTIFACTS / name, full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A desktop-sized page with JavaScript on."""
+    yield from _new_page(browser, request, viewport=DESKTOP)
+
+
+@pytest.fixture
+def page_without_js(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A desktop-sized page with JavaScript off: everything must still work."""
+    yield from _new_page(browser, request, viewport=DESKTOP, java_script_enabled=False)
+
+
+@pytest.fixture
+def phone_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A phone-sized page with touch, JavaScript on."""
+    yield from _new_page(browser, request, viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core's WCAG 2.2 A and AA rules on the page; returns the violations."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is not installed: run `make test-deps`.")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    violations: list[dict[str, Any]] = result["violations"]
+    return violations
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    """One line per failing element, readable in a test failure."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {json.dumps(node['target'])}: {node['failureSummary']}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible() -> Callable[[Page], None]:
+    def check(page: Page) -> None:
+        violations = axe_violations(page)
+        assert not violations, describe_violations(violations)
+
+    return check
