@@ -79,5 +79,45 @@ test: lint test-sqlite test-postgresql ## Run every test, on SQLite and on Postg
 bench: install ## Benchmarks against the large generated dataset; figures go to docs/benchmarks.md
 	$(BIN)/python -m benchmarks
 
+# Pinned front-end packages, copied into static/vendor/ and committed, so the site
+# needs no npm to run. Raise a version here, run `make vendor`, and commit the result.
+NHSUK_FRONTEND_VERSION := 10.6.1
+HTMX_VERSION := 2.0.11
+VENDOR := static/vendor
+
+# The precompiled CSS points at /assets/images/...; it is rewritten to a path relative
+# to the stylesheet so the icons load from static/vendor/ wherever the site is mounted.
+# Source maps are left out. The npm package of nhsuk-frontend ships no LICENSE file, so
+# the committed copy of the repository's MIT licence is kept.
+vendor: ## Refresh the pinned NHS.UK frontend and htmx files in static/vendor/ (needs npm)
+	@command -v npm >/dev/null || { echo "make vendor needs npm (on Debian: apt-get install npm)." >&2; exit 1; }
+	@set -euo pipefail; \
+	tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	npm pack --silent --pack-destination "$$tmp" \
+		nhsuk-frontend@$(NHSUK_FRONTEND_VERSION) htmx.org@$(HTMX_VERSION) >/dev/null; \
+	mkdir "$$tmp/nhsuk" "$$tmp/htmx"; \
+	tar -xzf "$$tmp/nhsuk-frontend-$(NHSUK_FRONTEND_VERSION).tgz" -C "$$tmp/nhsuk"; \
+	tar -xzf "$$tmp/htmx.org-$(HTMX_VERSION).tgz" -C "$$tmp/htmx"; \
+	src="$$tmp/nhsuk/package/dist/nhsuk"; dest="$(VENDOR)/nhsuk-frontend"; \
+	if [ -f "$$tmp/nhsuk/package/LICENSE" ]; then \
+		mkdir -p "$$dest" && cp "$$tmp/nhsuk/package/LICENSE" "$$tmp/nhsuk-LICENSE"; \
+	elif [ -f "$$dest/LICENSE" ]; then \
+		cp "$$dest/LICENSE" "$$tmp/nhsuk-LICENSE"; \
+	else \
+		echo "nhsuk-frontend's package has no LICENSE and $$dest/LICENSE is missing." >&2; exit 1; \
+	fi; \
+	rm -rf "$$dest" && mkdir -p "$$dest"; \
+	sed -e 's#url(/assets/#url(assets/#g' -e '/sourceMappingURL=/d' \
+		"$$src/nhsuk-frontend.min.css" > "$$dest/nhsuk-frontend.min.css"; \
+	sed -e 's#//\# sourceMappingURL=.*$$##' "$$src/nhsuk-frontend.min.js" > "$$dest/nhsuk-frontend.min.js"; \
+	cp -R "$$src/assets" "$$dest/assets"; \
+	cp "$$tmp/nhsuk-LICENSE" "$$dest/LICENSE"; \
+	echo "$(NHSUK_FRONTEND_VERSION)" > "$$dest/VERSION"; \
+	dest="$(VENDOR)/htmx"; rm -rf "$$dest" && mkdir -p "$$dest"; \
+	cp "$$tmp/htmx/package/dist/htmx.min.js" "$$dest/htmx.min.js"; \
+	cp "$$tmp/htmx/package/LICENSE" "$$dest/LICENSE"; \
+	echo "$(HTMX_VERSION)" > "$$dest/VERSION"; \
+	echo "Copied nhsuk-frontend $(NHSUK_FRONTEND_VERSION) and htmx $(HTMX_VERSION) into $(VENDOR)/."
+
 clean: ## Remove installed environments and caches (keeps instance/)
 	rm -rf $(VENV) $(TOOLS) node_modules .pytest_cache .mypy_cache .ruff_cache

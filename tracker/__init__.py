@@ -10,7 +10,7 @@ from flask_htmx import HTMX
 from flask_wtf import CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
-from tracker import db
+from tracker import db, rendering
 from tracker.config import settings_from_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    rendering.init_app(app)
 
     from tracker import errors
     from tracker.public.views import blueprint as public_blueprint

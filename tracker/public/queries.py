@@ -1,0 +1,452 @@
+"""Read models for the public pages: the headline figures and the lists they link to.
+
+Every figure is counted with the same filter clause as the list it links to, and
+those clauses are the SQL forms of the rules in :mod:`tracker.rules`. So the
+"Overdue" figure on the home page always equals the total of ``/we-will?status=overdue``
+(PRODUCT.md: every figure can be traced to the records behind it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute, joinedload, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from tracker.models import Commitment, CommitmentStatus, Issue, Partner
+from tracker.rules import (
+    ResponseState,
+    days_awaiting_response,
+    is_overdue,
+    issue_response_state,
+    no_recent_update,
+    no_recent_update_clause,
+    overdue_clause,
+    response_state_clause,
+)
+
+#: Rows on one page of a list.
+PAGE_SIZE = 20
+
+#: Issue filter: every issue a partner has answered, whether still open or closed.
+HAS_RESPONSE = "has-response"
+#: Commitment filters for the derived flags, beside the five stored statuses.
+OVERDUE = "overdue"
+NO_RECENT_UPDATE = "no-recent-update"
+
+#: The values ``/you-said?state=`` accepts, with the words shown for each.
+ISSUE_STATE_FILTERS: dict[str, str] = {
+    ResponseState.AWAITING_RESPONSE.value: ResponseState.AWAITING_RESPONSE.label,
+    HAS_RESPONSE: "With a response (responded or closed)",
+    ResponseState.RESPONDED.value: ResponseState.RESPONDED.label,
+    ResponseState.CLOSED.value: ResponseState.CLOSED.label,
+}
+
+#: The values ``/we-will?status=`` accepts, with the words shown for each.
+COMMITMENT_STATUS_FILTERS: dict[str, str] = {
+    **{status.value: status.label for status in CommitmentStatus},
+    OVERDUE: "Overdue",
+    NO_RECENT_UPDATE: "No recent update",
+}
+
+_STATUS_BY_VALUE = {status.value: status for status in CommitmentStatus}
+
+T = TypeVar("T")
+
+
+def _relationship(attribute: Any) -> QueryableAttribute[Any]:
+    """A SQLModel relationship as the attribute SQLAlchemy's loader options expect.
+
+    SQLModel types relationships as the related model, so mypy cannot see that
+    ``Commitment.partner`` is an instrumented attribute at class level.
+    """
+    relationship: QueryableAttribute[Any] = attribute
+    return relationship
+
+
+# --- Shares ---------------------------------------------------------------------
+
+
+def percentage(part: int, whole: int) -> str:
+    """``part`` as a whole-number percentage of ``whole``, such as ``"67%"``.
+
+    Halves round up. A share that is not nothing never shows as 0%, and one that
+    is not everything never shows as 100%: a page that says "100% responded" while
+    one issue still waits would hide exactly the silence this site exists to show.
+    With nothing to divide by the share is ``"0%"``.
+    """
+    if whole <= 0 or part <= 0:
+        return "0%"
+    if part >= whole:
+        return "100%"
+    rounded = (200 * part + whole) // (2 * whole)
+    if rounded == 0:
+        return "less than 1%"
+    if rounded == 100:
+        return "more than 99%"
+    return f"{rounded}%"
+
+
+# --- Filters shared by figures and lists ---------------------------------------
+
+
+def issue_state_clause(state: str) -> ColumnElement[bool]:
+    """SQL filter for one of :data:`ISSUE_STATE_FILTERS` on issues."""
+    if state == HAS_RESPONSE:
+        return ~response_state_clause(ResponseState.AWAITING_RESPONSE)
+    return response_state_clause(ResponseState(state))
+
+
+def commitment_status_clause(status: str, today: date, threshold_days: int) -> ColumnElement[bool]:
+    """SQL filter for one of :data:`COMMITMENT_STATUS_FILTERS` on commitments."""
+    if status == OVERDUE:
+        return overdue_clause(today)
+    if status == NO_RECENT_UPDATE:
+        return no_recent_update_clause(today, threshold_days)
+    return col(Commitment.status) == _STATUS_BY_VALUE[status]
+
+
+# --- Headline figures -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    """The whole system at a glance, as shown on the home page."""
+
+    issues_raised: int
+    issues_awaiting_response: int
+    issues_with_response: int
+    commitments_made: int
+    #: Every status, in the order of :class:`CommitmentStatus`, including zeros.
+    commitments_by_status: dict[CommitmentStatus, int]
+    overdue: int
+    no_recent_update: int
+
+    @property
+    def share_with_response(self) -> str:
+        """Issues with a response as a percentage of issues raised."""
+        return percentage(self.issues_with_response, self.issues_raised)
+
+
+def headline_figures(session: Session, today: date, threshold_days: int) -> HeadlineFigures:
+    """Count issues and commitments for the home page, in three queries.
+
+    Each count uses the filter clause of the list it links to, so following a
+    figure's link shows exactly the records it counts.
+    """
+    count = sa.func.count
+    issues = session.exec(
+        select(
+            count(),
+            count().filter(issue_state_clause(ResponseState.AWAITING_RESPONSE.value)),
+            count().filter(issue_state_clause(HAS_RESPONSE)),
+        ).select_from(Issue)
+    ).one()
+    commitments = session.exec(
+        select(
+            count(),
+            count().filter(commitment_status_clause(OVERDUE, today, threshold_days)),
+            count().filter(commitment_status_clause(NO_RECENT_UPDATE, today, threshold_days)),
+        ).select_from(Commitment)
+    ).one()
+    # Grouping by the stored status is the same filter as ``status == value``.
+    by_status = dict(
+        session.exec(select(col(Commitment.status), count()).group_by(col(Commitment.status))).all()
+    )
+    return HeadlineFigures(
+        issues_raised=issues[0],
+        issues_awaiting_response=issues[1],
+        issues_with_response=issues[2],
+        commitments_made=commitments[0],
+        overdue=commitments[1],
+        no_recent_update=commitments[2],
+        commitments_by_status={status: by_status.get(status, 0) for status in CommitmentStatus},
+    )
+
+
+# --- Pages of a list ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list, with the total across all pages."""
+
+    rows: list[T]
+    number: int
+    total: int
+    #: The page the address asked for; differs from ``number`` when it was past the end.
+    requested: int
+    size: int = PAGE_SIZE
+
+    @property
+    def count(self) -> int:
+        """How many pages the list has (at least one, even when it is empty)."""
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        """True when there is a page before this one."""
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        """True when there is a page after this one."""
+        return self.number < self.count
+
+    @property
+    def first_row(self) -> int:
+        """The position of this page's first row in the whole list (1-based)."""
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last_row(self) -> int:
+        """The position of this page's last row in the whole list (1-based)."""
+        return (self.number - 1) * self.size + len(self.rows)
+
+    def numbers_to_show(self) -> list[int | None]:
+        """Page numbers for the pagination links; ``None`` stands for a gap.
+
+        The first, the last, and the pages either side of this one, as in
+        ``1 … 4 5 6 … 12``. A gap of a single page shows that page instead.
+        """
+        wanted = {1, self.count, self.number - 1, self.number, self.number + 1}
+        numbers: list[int | None] = []
+        previous = 0
+        for n in sorted(n for n in wanted if 1 <= n <= self.count):
+            if n - previous == 2:
+                numbers.append(previous + 1)
+            elif n - previous > 2:
+                numbers.append(None)
+            numbers.append(n)
+            previous = n
+        return numbers
+
+
+def _page_number(requested: int, total: int) -> int:
+    """The page to show: the one asked for, or the last when it is past the end."""
+    last = max(1, math.ceil(total / PAGE_SIZE))
+    return min(max(requested, 1), last)
+
+
+def _offset(page_number: int) -> int:
+    return (page_number - 1) * PAGE_SIZE
+
+
+# --- Reading filters from the address -------------------------------------------
+
+
+def _first(args: Mapping[str, str], name: str) -> str | None:
+    """The first value of a query parameter, stripped; ``None`` when absent or blank.
+
+    A repeated parameter (``?status=a&status=b``) uses its first value, as a
+    form with one select would send.
+    """
+    value = args.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _parse_page(args: Mapping[str, str], notices: list[str]) -> int:
+    raw = _first(args, "page")
+    if raw is None:
+        return 1
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1:
+        notices.append("The page number in the address was not recognised, so page 1 is shown.")
+        return 1
+    return number
+
+
+@dataclass(frozen=True)
+class IssueFilters:
+    """What ``/you-said`` is filtered by, read from its query string."""
+
+    state: str | None = None
+    page: int = 1
+    #: Plain-English notes about parts of the address that were not understood.
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query parameters, for links that keep them (page not included)."""
+        return {"state": self.state} if self.state else {}
+
+
+def parse_issue_filters(args: Mapping[str, str]) -> IssueFilters:
+    """Read ``state`` and ``page`` from a query string, ignoring values we do not know."""
+    notices: list[str] = []
+    state = _first(args, "state")
+    if state is not None and state not in ISSUE_STATE_FILTERS:
+        notices.append(
+            "The response state in the address was not recognised, so all issues are shown."
+        )
+        state = None
+    page = _parse_page(args, notices)
+    return IssueFilters(state=state, page=page, notices=tuple(notices))
+
+
+@dataclass(frozen=True)
+class CommitmentFilters:
+    """What ``/we-will`` is filtered by, read from its query string."""
+
+    status: str | None = None
+    partner: str | None = None
+    page: int = 1
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query parameters, for links that keep them (page not included)."""
+        args = {}
+        if self.status:
+            args["status"] = self.status
+        if self.partner:
+            args["partner"] = self.partner
+        return args
+
+
+def parse_commitment_filters(args: Mapping[str, str]) -> CommitmentFilters:
+    """Read ``status``, ``partner`` and ``page`` from a query string.
+
+    An unknown status is ignored with a notice. The partner slug is checked
+    against the database by :func:`list_commitments`.
+    """
+    notices: list[str] = []
+    status = _first(args, "status")
+    if status is not None and status not in COMMITMENT_STATUS_FILTERS:
+        notices.append(
+            "The status in the address was not recognised, "
+            "so commitments of every status are shown."
+        )
+        status = None
+    partner = _first(args, "partner")
+    page = _parse_page(args, notices)
+    return CommitmentFilters(status=status, partner=partner, page=page, notices=tuple(notices))
+
+
+# --- Issues ("You said") --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """An issue as a list shows it, with its derived response state."""
+
+    issue: Issue
+    state: ResponseState
+    days_awaiting: int | None
+
+
+def list_issues(session: Session, filters: IssueFilters, today: date) -> Page[IssueRow]:
+    """Issues matching ``filters``, most recently raised first, one page at a time.
+
+    Always three queries: the total, the page of issues with their lead partner,
+    and their commitments (for the response state).
+    """
+    conditions = [issue_state_clause(filters.state)] if filters.state else []
+    total = session.exec(select(sa.func.count()).select_from(Issue).where(*conditions)).one()
+    number = _page_number(filters.page, total)
+    issues = session.exec(
+        select(Issue)
+        .where(*conditions)
+        .options(
+            joinedload(_relationship(Issue.lead_partner)),
+            selectinload(_relationship(Issue.commitments)),
+        )
+        .order_by(col(Issue.raised_on).desc(), col(Issue.number).desc())
+        .offset(_offset(number))
+        .limit(PAGE_SIZE)
+    ).all()
+    rows = [
+        IssueRow(
+            issue=issue,
+            state=issue_response_state(issue),
+            days_awaiting=days_awaiting_response(issue, today),
+        )
+        for issue in issues
+    ]
+    return Page(rows=rows, number=number, total=total, requested=filters.page)
+
+
+# --- Commitments ("We will") ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """A commitment as a list shows it, with its derived flags."""
+
+    commitment: Commitment
+    overdue: bool
+    no_recent_update: bool
+
+
+@dataclass(frozen=True)
+class CommitmentListing:
+    """A page of commitments, the filters applied, and every partner for the filter form."""
+
+    page: Page[CommitmentRow]
+    #: The filters actually applied: an unknown partner is dropped.
+    filters: CommitmentFilters
+    partners: list[Partner]
+    partner: Partner | None
+    notices: tuple[str, ...]
+
+
+def list_commitments(
+    session: Session, filters: CommitmentFilters, today: date, threshold_days: int
+) -> CommitmentListing:
+    """Commitments matching ``filters``, most recently made first, one page at a time.
+
+    Always three queries: every partner (for the filter form, and to find the
+    partner in the address), the total, and the page with each commitment's partner.
+    An unknown partner slug is ignored with a notice.
+    """
+    notices = list(filters.notices)
+    partners = list(session.exec(select(Partner).order_by(col(Partner.name))).all())
+    partner = None
+    if filters.partner is not None:
+        partner = next((p for p in partners if p.slug == filters.partner), None)
+        if partner is None:
+            notices.append(
+                "The partner in the address was not found, "
+                "so commitments of every partner are shown."
+            )
+            filters = replace(filters, partner=None)
+    conditions: list[ColumnElement[bool]] = []
+    if filters.status:
+        conditions.append(commitment_status_clause(filters.status, today, threshold_days))
+    if partner is not None:
+        conditions.append(col(Commitment.partner_id) == partner.id)
+    total = session.exec(select(sa.func.count()).select_from(Commitment).where(*conditions)).one()
+    number = _page_number(filters.page, total)
+    commitments = session.exec(
+        select(Commitment)
+        .where(*conditions)
+        .options(joinedload(_relationship(Commitment.partner)))
+        .order_by(col(Commitment.committed_on).desc(), col(Commitment.number).desc())
+        .offset(_offset(number))
+        .limit(PAGE_SIZE)
+    ).all()
+    rows = [
+        CommitmentRow(
+            commitment=commitment,
+            overdue=is_overdue(commitment, today),
+            no_recent_update=no_recent_update(commitment, today, threshold_days),
+        )
+        for commitment in commitments
+    ]
+    return CommitmentListing(
+        page=Page(rows=rows, number=number, total=total, requested=filters.page),
+        filters=filters,
+        partners=partners,
+        partner=partner,
+        notices=tuple(notices),
+    )

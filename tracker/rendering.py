@@ -1,0 +1,112 @@
+"""Turning templates into responses: a whole page, or one block of it for htmx.
+
+A page and its fragment come from one template (jinja2-fragments renders a named
+block of the full page), so the two cannot drift apart. Every page works as a plain
+request first; htmx only asks for less of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Flask, Response, make_response, render_template, request
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from jinja2_fragments.flask import render_block
+
+#: The request headers that decide between a page and a fragment. Caches must keep
+#: the two apart, or the back button could show a bare fragment.
+VARY_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
+
+def wants_fragment() -> bool:
+    """True when htmx asked to replace part of the page it already shows.
+
+    A boosted link or form (``HX-Boosted``) replaces the whole body, and a history
+    restore (``HX-History-Restore-Request``) rebuilds the whole page after a cache
+    miss, so both need the full page.
+    """
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and "HX-Boosted" not in headers
+        and "HX-History-Restore-Request" not in headers
+    )
+
+
+def render(template_name: str, block: str | None = None, **context: Any) -> Response:
+    """Render ``template_name`` as a full page, or only ``block`` for an htmx request."""
+    if block is not None and wants_fragment():
+        body = render_block(template_name, block, **context)
+    else:
+        body = render_template(template_name, **context)
+    response = make_response(body)
+    if block is not None:
+        response.vary.update(VARY_HEADERS)
+    return response
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def format_date(value: date | None) -> str:
+    """``24 November 2026``, the NHS.UK style for dates, whatever the server's locale."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def format_number(value: int) -> str:
+    """``12,345``: whole numbers with thousands separated by commas."""
+    return f"{value:,}"
+
+
+def pluralise(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 issue``, ``2 issues``, ``1,234 commitments``."""
+    word = singular if count == 1 else (plural or singular + "s")
+    return f"{format_number(count)} {word}"
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory and shared by every app in the process.
+
+    The NHS.UK frontend macros take about a second to compile, and the test suite
+    builds a new app for every test. Jinja checks each entry against the template's
+    source, so an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_compiled_templates = CompiledTemplates()
+
+
+def init_app(app: Flask) -> None:
+    """Share compiled templates, and make the formatting filters available to templates."""
+    app.jinja_env.bytecode_cache = _compiled_templates
+    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(format_number, "format_number")
+    app.add_template_filter(pluralise, "pluralise")
