@@ -3,6 +3,7 @@
 from alembic import context
 
 from tracker.models import metadata
+from tracker.schema import include_object
 
 config = context.config
 
@@ -16,6 +17,7 @@ def run_migrations_online() -> None:
             # SQLite cannot ALTER most things in place; batch mode copies the table.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

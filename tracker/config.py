@@ -77,6 +77,8 @@ def settings_from_environment(
         "NO_RECENT_UPDATE_DAYS": _int_setting(
             env, "NO_RECENT_UPDATE_DAYS", DEFAULT_NO_RECENT_UPDATE_DAYS
         ),
+        # Shared cache of public pages (and later rate limits) across web processes.
+        "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
         "SESSION_COOKIE_SECURE": mode == "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from tracker import data_version
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -56,6 +58,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(bind=self.engine, class_=Session, expire_on_commit=False)
+        data_version.watch(self.sessionmaker)
 
     @property
     def is_sqlite(self) -> bool:

@@ -408,4 +408,18 @@ class ReferenceCounter(SQLModel, table=True):
     last_number: int = Field(default=0)
 
 
+class DataVersion(SQLModel, table=True):
+    """A counter that every write to the public record advances.
+
+    Public pages are cached under the version they were rendered at, so the first
+    view after any write misses the cache and shows the change.
+    """
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0)
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
 metadata = SQLModel.metadata

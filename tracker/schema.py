@@ -7,6 +7,7 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 from tracker import PROJECT_ROOT
+from tracker.search import is_search_schema_object
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -21,6 +22,16 @@ def alembic_config(engine: Engine) -> Config:
     )
     config.attributes["engine"] = engine
     return config
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave the search tables, column and index out of model/database comparisons.
+
+    They exist only in the database (see tracker/search.py); everything else must match.
+    """
+    return not (reflected and compare_to is None and is_search_schema_object(name))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
