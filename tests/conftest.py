@@ -78,7 +78,14 @@ def database_url(new_database_url: Callable[[], str]) -> str:
 
 
 def make_test_app(database_url: str, **settings: Any) -> Flask:
-    return create_app({"TESTING": True, "DATABASE_URL": database_url, **settings})
+    """The app on ``database_url``, with ``settings`` on top of the test defaults.
+
+    The public page cache is off by default: tests arrange records without
+    committing them, which a cache keyed on the (committed) data version cannot
+    see. The cache's own tests, and the browser's live server, switch it on.
+    """
+    defaults = {"TESTING": True, "DATABASE_URL": database_url, "PAGE_CACHE_DISABLED": True}
+    return create_app({**defaults, **settings})
 
 
 @pytest.fixture

@@ -59,7 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     rendering.init_app(app)
 
     from tracker import errors
-    from tracker.public.views import blueprint as public_blueprint
+    from tracker.public import blueprint as public_blueprint
+    from tracker.public import cache as page_cache
+
+    page_cache.init_app(app)
 
     app.register_blueprint(public_blueprint)
     errors.init_app(app)

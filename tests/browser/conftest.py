@@ -81,7 +81,7 @@ def live_server(new_database_url: Callable[[], str]) -> Iterator[LiveServer]:
     engine = make_engine(url)
     schema.upgrade(engine)
     engine.dispose()
-    app = make_test_app(url, FIXED_TODAY=TODAY)
+    app = make_test_app(url, FIXED_TODAY=TODAY, PAGE_CACHE_DISABLED=False)
     with app.app_context(), get_database(app).session() as session:
         load_demo_data(session, today=TODAY)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)

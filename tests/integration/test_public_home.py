@@ -9,7 +9,7 @@ from flask import render_template_string
 
 from tests.conftest import TODAY
 from tests.factories import make_commitment, make_issue, make_partner
-from tests.integration.test_public_layout import RenderedPage, get_page
+from tests.pages import RenderedPage, get_page
 from tracker.models import CommitmentStatus
 
 THRESHOLD = 90

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from tests.conftest import TODAY
 from tests.factories import make_commitment, make_issue, make_partner
-from tests.integration.test_public_layout import RenderedPage, get_page
+from tests.pages import RenderedPage, counting_selects, get_page
 from tracker.models import CommitmentStatus
 from tracker.public.queries import PAGE_SIZE
 
@@ -19,22 +17,6 @@ from tracker.public.queries import PAGE_SIZE
 def fixed_today(app):
     app.config["FIXED_TODAY"] = TODAY
     app.config["NO_RECENT_UPDATE_DAYS"] = 90
-
-
-@contextmanager
-def counting_selects(engine):
-    """Count the SELECT statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def before_cursor_execute(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
 
 def notices(page: RenderedPage) -> list[str]:

@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from tracker.public.queries import (
-    COMMITMENT_STATUS_FILTERS,
-    CommitmentFilters,
-    IssueFilters,
-    Page,
-    parse_commitment_filters,
-    parse_issue_filters,
-    percentage,
-)
+from tracker.public.commitments import CommitmentFilters, parse_commitment_filters
+from tracker.public.issues import IssueFilters, parse_issue_filters
+from tracker.public.queries import COMMITMENT_STATUS_FILTERS, Page, percentage
 
 
 @pytest.mark.parametrize(

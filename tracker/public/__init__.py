@@ -1,0 +1,16 @@
+"""The public site: pages anyone can read without signing in.
+
+One blueprint; its routes live in one module per part of the site, and the reads
+behind them in :mod:`tracker.public.queries` (figures and shared parts),
+:mod:`tracker.public.issues` and :mod:`tracker.public.commitments`.
+"""
+
+from flask import Blueprint
+
+from tracker.public import cache
+
+blueprint = Blueprint("public", __name__)
+cache.cache_pages(blueprint)
+
+# Importing the view modules registers their routes on the blueprint.
+from tracker.public import commitment_views, issue_views, views  # noqa: E402, F401, I001

@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import QueryableAttribute, joinedload, selectinload
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from tracker.models import Commitment, CommitmentStatus, Issue, Partner
+from tracker.models import Commitment, CommitmentStatus, Issue
 from tracker.rules import (
     ResponseState,
-    days_awaiting_response,
-    is_overdue,
-    issue_response_state,
-    no_recent_update,
     no_recent_update_clause,
     overdue_clause,
     response_state_clause,
@@ -60,7 +56,7 @@ _STATUS_BY_VALUE = {status.value: status for status in CommitmentStatus}
 T = TypeVar("T")
 
 
-def _relationship(attribute: Any) -> QueryableAttribute[Any]:
+def relationship(attribute: Any) -> QueryableAttribute[Any]:
     """A SQLModel relationship as the attribute SQLAlchemy's loader options expect.
 
     SQLModel types relationships as the related model, so mypy cannot see that
@@ -228,20 +224,20 @@ class Page(Generic[T]):
         return numbers
 
 
-def _page_number(requested: int, total: int) -> int:
+def page_number(requested: int, total: int) -> int:
     """The page to show: the one asked for, or the last when it is past the end."""
     last = max(1, math.ceil(total / PAGE_SIZE))
     return min(max(requested, 1), last)
 
 
-def _offset(page_number: int) -> int:
+def row_offset(page_number: int) -> int:
     return (page_number - 1) * PAGE_SIZE
 
 
 # --- Reading filters from the address -------------------------------------------
 
 
-def _first(args: Mapping[str, str], name: str) -> str | None:
+def first_value(args: Mapping[str, str], name: str) -> str | None:
     """The first value of a query parameter, stripped; ``None`` when absent or blank.
 
     A repeated parameter (``?status=a&status=b``) uses its first value, as a
@@ -254,8 +250,8 @@ def _first(args: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def _parse_page(args: Mapping[str, str], notices: list[str]) -> int:
-    raw = _first(args, "page")
+def parse_page(args: Mapping[str, str], notices: list[str]) -> int:
+    raw = first_value(args, "page")
     if raw is None:
         return 1
     try:
@@ -266,187 +262,3 @@ def _parse_page(args: Mapping[str, str], notices: list[str]) -> int:
         notices.append("The page number in the address was not recognised, so page 1 is shown.")
         return 1
     return number
-
-
-@dataclass(frozen=True)
-class IssueFilters:
-    """What ``/you-said`` is filtered by, read from its query string."""
-
-    state: str | None = None
-    page: int = 1
-    #: Plain-English notes about parts of the address that were not understood.
-    notices: tuple[str, ...] = field(default=(), compare=False)
-
-    def query_args(self) -> dict[str, str]:
-        """The filters as query parameters, for links that keep them (page not included)."""
-        return {"state": self.state} if self.state else {}
-
-
-def parse_issue_filters(args: Mapping[str, str]) -> IssueFilters:
-    """Read ``state`` and ``page`` from a query string, ignoring values we do not know."""
-    notices: list[str] = []
-    state = _first(args, "state")
-    if state is not None and state not in ISSUE_STATE_FILTERS:
-        notices.append(
-            "The response state in the address was not recognised, so all issues are shown."
-        )
-        state = None
-    page = _parse_page(args, notices)
-    return IssueFilters(state=state, page=page, notices=tuple(notices))
-
-
-@dataclass(frozen=True)
-class CommitmentFilters:
-    """What ``/we-will`` is filtered by, read from its query string."""
-
-    status: str | None = None
-    partner: str | None = None
-    page: int = 1
-    notices: tuple[str, ...] = field(default=(), compare=False)
-
-    def query_args(self) -> dict[str, str]:
-        """The filters as query parameters, for links that keep them (page not included)."""
-        args = {}
-        if self.status:
-            args["status"] = self.status
-        if self.partner:
-            args["partner"] = self.partner
-        return args
-
-
-def parse_commitment_filters(args: Mapping[str, str]) -> CommitmentFilters:
-    """Read ``status``, ``partner`` and ``page`` from a query string.
-
-    An unknown status is ignored with a notice. The partner slug is checked
-    against the database by :func:`list_commitments`.
-    """
-    notices: list[str] = []
-    status = _first(args, "status")
-    if status is not None and status not in COMMITMENT_STATUS_FILTERS:
-        notices.append(
-            "The status in the address was not recognised, "
-            "so commitments of every status are shown."
-        )
-        status = None
-    partner = _first(args, "partner")
-    page = _parse_page(args, notices)
-    return CommitmentFilters(status=status, partner=partner, page=page, notices=tuple(notices))
-
-
-# --- Issues ("You said") --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IssueRow:
-    """An issue as a list shows it, with its derived response state."""
-
-    issue: Issue
-    state: ResponseState
-    days_awaiting: int | None
-
-
-def list_issues(session: Session, filters: IssueFilters, today: date) -> Page[IssueRow]:
-    """Issues matching ``filters``, most recently raised first, one page at a time.
-
-    Always three queries: the total, the page of issues with their lead partner,
-    and their commitments (for the response state).
-    """
-    conditions = [issue_state_clause(filters.state)] if filters.state else []
-    total = session.exec(select(sa.func.count()).select_from(Issue).where(*conditions)).one()
-    number = _page_number(filters.page, total)
-    issues = session.exec(
-        select(Issue)
-        .where(*conditions)
-        .options(
-            joinedload(_relationship(Issue.lead_partner)),
-            selectinload(_relationship(Issue.commitments)),
-        )
-        .order_by(col(Issue.raised_on).desc(), col(Issue.number).desc())
-        .offset(_offset(number))
-        .limit(PAGE_SIZE)
-    ).all()
-    rows = [
-        IssueRow(
-            issue=issue,
-            state=issue_response_state(issue),
-            days_awaiting=days_awaiting_response(issue, today),
-        )
-        for issue in issues
-    ]
-    return Page(rows=rows, number=number, total=total, requested=filters.page)
-
-
-# --- Commitments ("We will") ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CommitmentRow:
-    """A commitment as a list shows it, with its derived flags."""
-
-    commitment: Commitment
-    overdue: bool
-    no_recent_update: bool
-
-
-@dataclass(frozen=True)
-class CommitmentListing:
-    """A page of commitments, the filters applied, and every partner for the filter form."""
-
-    page: Page[CommitmentRow]
-    #: The filters actually applied: an unknown partner is dropped.
-    filters: CommitmentFilters
-    partners: list[Partner]
-    partner: Partner | None
-    notices: tuple[str, ...]
-
-
-def list_commitments(
-    session: Session, filters: CommitmentFilters, today: date, threshold_days: int
-) -> CommitmentListing:
-    """Commitments matching ``filters``, most recently made first, one page at a time.
-
-    Always three queries: every partner (for the filter form, and to find the
-    partner in the address), the total, and the page with each commitment's partner.
-    An unknown partner slug is ignored with a notice.
-    """
-    notices = list(filters.notices)
-    partners = list(session.exec(select(Partner).order_by(col(Partner.name))).all())
-    partner = None
-    if filters.partner is not None:
-        partner = next((p for p in partners if p.slug == filters.partner), None)
-        if partner is None:
-            notices.append(
-                "The partner in the address was not found, "
-                "so commitments of every partner are shown."
-            )
-            filters = replace(filters, partner=None)
-    conditions: list[ColumnElement[bool]] = []
-    if filters.status:
-        conditions.append(commitment_status_clause(filters.status, today, threshold_days))
-    if partner is not None:
-        conditions.append(col(Commitment.partner_id) == partner.id)
-    total = session.exec(select(sa.func.count()).select_from(Commitment).where(*conditions)).one()
-    number = _page_number(filters.page, total)
-    commitments = session.exec(
-        select(Commitment)
-        .where(*conditions)
-        .options(joinedload(_relationship(Commitment.partner)))
-        .order_by(col(Commitment.committed_on).desc(), col(Commitment.number).desc())
-        .offset(_offset(number))
-        .limit(PAGE_SIZE)
-    ).all()
-    rows = [
-        CommitmentRow(
-            commitment=commitment,
-            overdue=is_overdue(commitment, today),
-            no_recent_update=no_recent_update(commitment, today, threshold_days),
-        )
-        for commitment in commitments
-    ]
-    return CommitmentListing(
-        page=Page(rows=rows, number=number, total=total, requested=filters.page),
-        filters=filters,
-        partners=partners,
-        partner=partner,
-        notices=tuple(notices),
-    )
