@@ -52,3 +52,58 @@ def test_footer_leads_to_the_accessibility_statement_without_javascript(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Accessibility statement")
     page.get_by_role("contentinfo").get_by_role("link", name="Privacy notice").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Privacy")
+
+
+@pytest.mark.parametrize("figure", ["Overdue", "No recent update", "Issues raised"])
+def test_a_home_page_figure_leads_to_the_records_it_counts_without_javascript(
+    page_without_js: Page, live_server: LiveServer, figure: str
+) -> None:
+    page = page_without_js
+    page.goto(live_server("/"))
+    card = page.locator(".nhsuk-card", has=page.get_by_role("link", name=figure, exact=True))
+    shown = int(card.locator(".app-figure-card__number").inner_text().replace(",", ""))
+    assert shown > 0
+
+    card.get_by_role("link", name=figure, exact=True).click()
+
+    heading = page.locator("#results-heading")
+    expect(heading).to_be_visible()
+    assert int(heading.inner_text().split()[0].replace(",", "")) == shown
+
+
+def test_the_we_will_filter_form_works_without_javascript(
+    page_without_js: Page, live_server: LiveServer
+) -> None:
+    page = page_without_js
+    page.goto(live_server("/we-will"))
+    page.get_by_label("Status").select_option("overdue")
+    page.get_by_role("button", name="Show commitments").click()
+
+    expect(page).to_have_url(re.compile(r"/we-will\?.*status=overdue"))
+    expect(page.locator("#results-heading")).to_contain_text("overdue")
+
+
+def test_filtering_with_javascript_swaps_the_results_and_keeps_history(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(live_server("/we-will"))
+    page.evaluate("window.__sameDocument = true")
+    everything = page.locator("#results-heading").inner_text()
+
+    page.get_by_label("Status").select_option("overdue")
+    page.get_by_role("button", name="Show commitments").click()
+
+    expect(page).to_have_url(re.compile(r"/we-will\?.*status=overdue"))
+    heading = page.locator("#results-heading")
+    expect(heading).to_contain_text("overdue")
+    # The results were swapped in place: the page itself was not reloaded.
+    assert page.evaluate("window.__sameDocument") is True
+    # Screen readers hear the new count, and keyboard focus lands on it.
+    expect(page.locator("#results-status")).to_have_text(
+        re.compile(re.escape(heading.inner_text().split("(")[0].strip()))
+    )
+    expect(heading).to_be_focused()
+
+    page.go_back()
+    expect(page).to_have_url(live_server("/we-will"))
+    expect(page.locator("#results-heading")).to_have_text(everything)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import timedelta
 
 import pytest
+import redis
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, make_test_app
 from tests.factories import make_commitment, make_issue
 from tests.pages import counting_selects, get_page
+from tracker.db import get_database
 
 
 @pytest.fixture(autouse=True)
@@ -79,3 +83,45 @@ def test_a_new_day_is_not_served_yesterdays_page(app, client, session):
     app.config["FIXED_TODAY"] = TODAY + timedelta(days=1)
 
     assert get_page(client, "/we-will?status=overdue").results_total() == 1
+
+
+def redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis is not reachable at {url}")
+    return url
+
+
+def test_with_redis_web_processes_share_the_cache_and_a_write_reaches_all(
+    database_url, session, app
+):
+    """Two app instances stand for two web processes behind a load balancer."""
+    settings = {
+        "REDIS_URL": redis_url(),
+        "PAGE_CACHE_PREFIX": f"test-{uuid.uuid4().hex}:",
+        "PAGE_CACHE_DISABLED": False,
+        "FIXED_TODAY": TODAY,
+    }
+    first, second = make_test_app(database_url, **settings), make_test_app(database_url, **settings)
+    for other in (first, second):  # share the test's transaction, as `app` does
+        get_database(other).sessionmaker.configure(
+            bind=session.connection(), join_transaction_mode="create_savepoint"
+        )
+    make_issue(session)
+    session.commit()
+    assert issues_raised(first.test_client()) == 1
+
+    engine = get_database(second).engine
+    with counting_selects(session.connection()) as statements:
+        assert issues_raised(second.test_client()) == 1
+    assert len(statements) == 1  # the second process found the page the first one cached
+
+    make_issue(session)
+    session.commit()
+
+    assert issues_raised(second.test_client()) == 2
+    assert issues_raised(first.test_client()) == 2
+    engine.dispose()
+    get_database(first).engine.dispose()

@@ -32,7 +32,11 @@ _VARYING_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request", "H
 def init_app(app: Flask) -> None:
     redis_url = app.config.get("REDIS_URL")
     settings = (
-        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "tracker:"}
+        {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": app.config.get("PAGE_CACHE_PREFIX", "tracker:"),
+        }
         if redis_url
         else {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
     )
