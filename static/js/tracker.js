@@ -7,12 +7,14 @@
 //   readers hear the new count;
 // - focus moves to the new heading when the person asked for new results with a
 //   button or a link, never while they are typing in a search box.
+// Pagination links are boosted and replace #results whole (outerHTML), so the new
+// heading is looked up in the document rather than in the swapped-out element.
 document.addEventListener("htmx:afterSwap", function (event) {
   var target = event.detail.target;
   if (!target || target.id !== "results") {
     return;
   }
-  var heading = target.querySelector("#results-heading");
+  var heading = document.getElementById("results-heading");
   var status = document.getElementById("results-status");
   if (heading && status) {
     status.textContent = heading.textContent.replace(/\s+/g, " ").trim();
