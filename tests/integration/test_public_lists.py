@@ -130,7 +130,15 @@ def test_filter_form_works_without_javascript(client, session, partner):
     form = page.main.find("form")
     assert form.attrs["method"] == "get"
     assert form.attrs["action"] == "/we-will"
-    assert {s.attrs["name"] for s in form.find_all("select")} == {"status", "partner"}
+    assert {s.attrs["name"] for s in form.find_all("select")} == {
+        "status",
+        "partner",
+        "theme",
+        "area",
+        "community",
+        "due",
+        "sort",
+    }
     assert form.find("button").text == "Show commitments"
     partners = [o.attrs["value"] for o in form.find("select", id="partner").find_all("option")]
     assert partners == ["", "vale-council"]
