@@ -14,17 +14,21 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlmodel import Session, col, select
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.conftest import TODAY, make_test_app
 from tracker import schema
 from tracker.db import get_database, make_engine
 from tracker.demo import load_demo_data
+from tracker.models import Area, Commitment, Community, Engagement, Issue, Partner, Theme
+from tracker.rules import overdue_clause
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -69,9 +73,43 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @dataclass(frozen=True)
 class LiveServer:
     url: str
+    #: Addresses of records in the demo data that journeys start from (see _samples).
+    samples: dict[str, str]
 
     def __call__(self, path: str = "/") -> str:
         return self.url + path
+
+
+def _samples(session: Session, today: date) -> dict[str, str]:
+    """Public addresses of demo records with the traits the journeys need."""
+    moved = session.exec(
+        select(Commitment)
+        .where(col(Commitment.target_date) != col(Commitment.original_target_date))
+        .order_by(col(Commitment.number))
+    ).first()
+    overdue = session.exec(
+        select(Commitment).where(overdue_clause(today)).order_by(col(Commitment.number))
+    ).first()
+    issue = session.exec(select(Issue).order_by(col(Issue.number))).first()
+    engagement = session.exec(select(Engagement).order_by(col(Engagement.number))).first()
+    assert moved and overdue and issue and engagement, "the demo data lacks a journey's record"
+    first = {
+        model.__name__.lower(): session.exec(select(model).order_by(col(model.slug))).first()
+        for model in (Partner, Theme, Area, Community)
+    }
+    return {
+        "moved_commitment": f"/we-will/{moved.reference}",
+        "moved_commitment_title": moved.title,
+        "overdue_partner": overdue.partner.slug,
+        "overdue_partner_name": overdue.partner.name,
+        "issue": f"/you-said/{issue.reference}",
+        "issue_title": issue.title,
+        "engagement": f"/engagements/{engagement.reference}",
+        "partner": f"/partners/{first['partner'].slug}",
+        "theme": f"/themes/{first['theme'].slug}",
+        "area": f"/areas/{first['area'].slug}",
+        "community": f"/communities/{first['community'].slug}",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -84,10 +122,12 @@ def live_server(new_database_url: Callable[[], str]) -> Iterator[LiveServer]:
     app = make_test_app(url, FIXED_TODAY=TODAY, PAGE_CACHE_DISABLED=False)
     with app.app_context(), get_database(app).session() as session:
         load_demo_data(session, today=TODAY)
+        session.commit()
+        samples = _samples(session, TODAY)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", samples)
     server.shutdown()
     thread.join(timeout=10)
     get_database(app).engine.dispose()

@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer
-
-PAGES_THAT_MUST_BE_ACCESSIBLE = ["/", "/accessibility", "/privacy", "/no-such-page"]
-
-
-@pytest.mark.parametrize("path", PAGES_THAT_MUST_BE_ACCESSIBLE)
-def test_page_has_no_wcag_violations_on_desktop(
-    page: Page, live_server: LiveServer, assert_accessible: Callable[[Page], None], path: str
-) -> None:
-    page.goto(live_server(path))
-    expect(page.locator("h1")).to_have_count(1)
-    assert_accessible(page)
-
-
-@pytest.mark.parametrize("path", ["/", "/accessibility"])
-def test_page_has_no_wcag_violations_on_a_phone(
-    phone_page: Page, live_server: LiveServer, assert_accessible: Callable[[Page], None], path: str
-) -> None:
-    phone_page.goto(live_server(path))
-    assert_accessible(phone_page)
 
 
 def test_skip_link_is_the_first_stop_and_moves_focus_to_the_main_content(
