@@ -159,7 +159,7 @@ def counting_selects(engine):
     statements: list[str] = []
 
     def before_cursor_execute(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", before_cursor_execute)

@@ -48,7 +48,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # The public pages run many short queries; PostgreSQL's JIT compiler spent far
+    # longer compiling the scorecard queries than running them (see docs/benchmarks.md).
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
 
 
 class Database:

@@ -79,11 +79,11 @@ def test_issue_filters_ignore_unknown_state_with_a_notice():
     assert len(filters.notices) == 1
 
 
-def test_commitment_filters_accept_every_status_and_both_flags():
+def test_commitment_filters_accept_every_status_both_flags_open_and_moved_dates():
     for value in COMMITMENT_STATUS_FILTERS:
         assert parse_commitment_filters(MultiDict({"status": value})).status == value
-    assert {"overdue", "no-recent-update"} <= set(COMMITMENT_STATUS_FILTERS)
-    assert len(COMMITMENT_STATUS_FILTERS) == 7
+    assert {"overdue", "no-recent-update", "open", "target-moved"} <= set(COMMITMENT_STATUS_FILTERS)
+    assert len(COMMITMENT_STATUS_FILTERS) == 9
 
 
 def test_commitment_filters_use_the_first_of_repeated_values():

@@ -17,10 +17,11 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import col
 
 from tracker.models import Commitment, CommitmentStatus, Issue
 from tracker.rules import (
+    CLOSED_STATUSES,
     ResponseState,
     no_recent_update_clause,
     overdue_clause,
@@ -35,6 +36,10 @@ HAS_RESPONSE = "has-response"
 #: Commitment filters for the derived flags, beside the five stored statuses.
 OVERDUE = "overdue"
 NO_RECENT_UPDATE = "no-recent-update"
+#: Commitment filters that scorecard figures count: every commitment still open
+#: (not Delivered or Not going ahead), and every one whose target date has moved.
+OPEN = "open"
+TARGET_MOVED = "target-moved"
 
 #: The values ``/you-said?state=`` accepts, with the words shown for each.
 ISSUE_STATE_FILTERS: dict[str, str] = {
@@ -49,6 +54,8 @@ COMMITMENT_STATUS_FILTERS: dict[str, str] = {
     **{status.value: status.label for status in CommitmentStatus},
     OVERDUE: "Overdue",
     NO_RECENT_UPDATE: "No recent update",
+    OPEN: "Open (not yet finished)",
+    TARGET_MOVED: "Target date moved",
 }
 
 _STATUS_BY_VALUE = {status.value: status for status in CommitmentStatus}
@@ -105,65 +112,68 @@ def commitment_status_clause(status: str, today: date, threshold_days: int) -> C
         return overdue_clause(today)
     if status == NO_RECENT_UPDATE:
         return no_recent_update_clause(today, threshold_days)
+    if status == OPEN:
+        return col(Commitment.status).not_in(CLOSED_STATUSES)
+    if status == TARGET_MOVED:
+        return target_moved_clause()
     return col(Commitment.status) == _STATUS_BY_VALUE[status]
 
 
-# --- Headline figures -----------------------------------------------------------
+def target_moved_clause() -> ColumnElement[bool]:
+    """Commitments whose target date is no longer the one first promised.
 
-
-@dataclass(frozen=True)
-class HeadlineFigures:
-    """The whole system at a glance, as shown on the home page."""
-
-    issues_raised: int
-    issues_awaiting_response: int
-    issues_with_response: int
-    commitments_made: int
-    #: Every status, in the order of :class:`CommitmentStatus`, including zeros.
-    commitments_by_status: dict[CommitmentStatus, int]
-    overdue: int
-    no_recent_update: int
-
-    @property
-    def share_with_response(self) -> str:
-        """Issues with a response as a percentage of issues raised."""
-        return percentage(self.issues_with_response, self.issues_raised)
-
-
-def headline_figures(session: Session, today: date, threshold_days: int) -> HeadlineFigures:
-    """Count issues and commitments for the home page, in three queries.
-
-    Each count uses the filter clause of the list it links to, so following a
-    figure's link shows exactly the records it counts.
+    PRODUCT.md: a changed target date is never hidden, so scorecards count these
+    and the slip in days (target date minus original target date; negative when a
+    date was brought forward).
     """
-    count = sa.func.count
-    issues = session.exec(
-        select(
-            count(),
-            count().filter(issue_state_clause(ResponseState.AWAITING_RESPONSE.value)),
-            count().filter(issue_state_clause(HAS_RESPONSE)),
-        ).select_from(Issue)
-    ).one()
-    commitments = session.exec(
-        select(
-            count(),
-            count().filter(commitment_status_clause(OVERDUE, today, threshold_days)),
-            count().filter(commitment_status_clause(NO_RECENT_UPDATE, today, threshold_days)),
-        ).select_from(Commitment)
-    ).one()
-    # Grouping by the stored status is the same filter as ``status == value``.
-    by_status = dict(
-        session.exec(select(col(Commitment.status), count()).group_by(col(Commitment.status))).all()
-    )
-    return HeadlineFigures(
-        issues_raised=issues[0],
-        issues_awaiting_response=issues[1],
-        issues_with_response=issues[2],
-        commitments_made=commitments[0],
-        overdue=commitments[1],
-        no_recent_update=commitments[2],
-        commitments_by_status={status: by_status.get(status, 0) for status in CommitmentStatus},
-    )
+    return col(Commitment.target_date) != col(Commitment.original_target_date)
+
+
+# --- Commitments of one slice ---------------------------------------------------
+#
+# The issue clauses for a theme, area, partner or community live with the issue
+# list (tracker.public.issues: issue_theme_clause and its neighbours). These build
+# the matching commitment clauses, so /we-will?theme=<slug>, a scorecard's
+# commitment figures and /you-said?theme=<slug> agree on what belongs to a theme.
+
+
+def commitment_partner_clause(partner_id: int) -> ColumnElement[bool]:
+    """Commitments a partner made (on any issue, including ones it only supports)."""
+    return col(Commitment.partner_id) == partner_id
+
+
+def commitment_issue_clause(issue_clause: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Commitments about the issues ``issue_clause`` selects.
+
+    ``commitment_issue_clause(issue_theme_clause(theme.id))`` is every commitment
+    made about an issue with that theme.
+    """
+    # Never correlated: the issue ids come from their own query even when the
+    # outer query joins the issue table too.
+    issue_ids = sa.select(col(Issue.id)).where(issue_clause).correlate(None)
+    return col(Commitment.issue_id).in_(issue_ids)
+
+
+def commitment_theme_clause(theme_id: int) -> ColumnElement[bool]:
+    """Commitments about issues with a theme (as ``/you-said?theme=`` selects them)."""
+    # Imported here: the issue list's module imports this one.
+    from tracker.public.issues import issue_theme_clause
+
+    return commitment_issue_clause(issue_theme_clause(theme_id))
+
+
+def commitment_area_clause(area_id: int) -> ColumnElement[bool]:
+    """Commitments about issues in an area or the areas within it (as ``/you-said?area=``)."""
+    from tracker.public.issues import issue_area_clause
+
+    return commitment_issue_clause(issue_area_clause(area_id))
+
+
+def commitment_community_clause(community_id: int) -> ColumnElement[bool]:
+    """Commitments about issues a community raised (as ``/you-said?community=``)."""
+    from tracker.public.issues import issue_community_clause
+
+    return commitment_issue_clause(issue_community_clause(community_id))
 
 
 # --- Pages of a list ------------------------------------------------------------

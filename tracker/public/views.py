@@ -6,7 +6,7 @@ from flask import Response, current_app
 
 from tracker import clock
 from tracker.db import get_session
-from tracker.public import blueprint, queries
+from tracker.public import blueprint, scorecards
 from tracker.rendering import render
 
 
@@ -19,8 +19,8 @@ def threshold_days() -> int:
 @blueprint.get("/")
 def home() -> Response:
     today = clock.today()
-    figures = queries.headline_figures(get_session(), today, threshold_days())
-    return render("public/home.html", figures=figures, today=today, threshold_days=threshold_days())
+    page = scorecards.home_page(get_session(), today, threshold_days())
+    return render("public/home.html", page=page, today=today, threshold_days=threshold_days())
 
 
 @blueprint.get("/accessibility")
