@@ -87,3 +87,23 @@ def test_filtering_with_javascript_swaps_the_results_and_keeps_history(
     page.go_back()
     expect(page).to_have_url(live_server("/we-will"))
     expect(page.locator("#results-heading")).to_have_text(everything)
+
+
+def test_next_page_with_javascript_swaps_only_the_results_and_keeps_the_address(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(live_server("/we-will"))
+    page.evaluate("window.__sameDocument = true")
+    first_page = page.locator("#results .app-reference").all_inner_texts()
+
+    page.get_by_role("link", name=re.compile("Next")).click()
+
+    expect(page).to_have_url(re.compile(r"/we-will\?page=2$"))
+    expect(page.locator("#results .app-reference").first).not_to_have_text(first_page[0])
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page.locator("#results-heading")).to_be_focused()
+    assert page.locator("#results").count() == 1  # swapped whole, never nested
+
+    page.go_back()
+    expect(page).to_have_url(live_server("/we-will"))
+    expect(page.locator("#results .app-reference").first).to_have_text(first_page[0])
