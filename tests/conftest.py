@@ -90,8 +90,12 @@ def make_test_app(database_url: str, **settings: Any) -> Flask:
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
-    """The app, with every session joined to one transaction rolled back afterwards."""
-    app = make_test_app(database_url)
+    """The app, with every session joined to one transaction rolled back afterwards.
+
+    Derived states are judged on the fixed ``TODAY``, so tests say exactly which
+    commitment is Overdue or has had no recent update.
+    """
+    app = make_test_app(database_url, FIXED_TODAY=TODAY)
     database: Database = get_database(app)
     connection = database.engine.connect()
     transaction = connection.begin()

@@ -167,3 +167,9 @@ def counting_selects(engine):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def notices(page: RenderedPage) -> list[str]:
+    """The plain-English notices a list shows about parts of its address it ignored."""
+    found = page.main.find_all(cls="app-notices")
+    return [paragraph.text for paragraph in found[0].find_all("p")] if found else []

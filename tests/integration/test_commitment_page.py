@@ -14,12 +14,6 @@ from tests.pages import RenderedPage, counting_selects, get_page
 from tracker.models import CommitmentStatus
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(app):
-    app.config["FIXED_TODAY"] = TODAY
-    app.config["NO_RECENT_UPDATE_DAYS"] = 90
-
-
 def at(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 

@@ -15,14 +15,9 @@ from tests.factories import (
     make_issue,
     make_partner,
 )
-from tests.pages import RenderedPage, counting_selects, get_page
+from tests.pages import RenderedPage, counting_selects, get_page, notices
 from tracker.models import CommitmentStatus, EngagementKind
 from tracker.public.queries import PAGE_SIZE
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(app):
-    app.config["FIXED_TODAY"] = TODAY
 
 
 def details(record) -> dict[str, str]:
@@ -37,11 +32,6 @@ def summary_rows(page: RenderedPage) -> dict[str, str]:
         row.find(cls="nhsuk-summary-list__key").text: row.find(cls="nhsuk-summary-list__value").text
         for row in page.main.find_all(cls="nhsuk-summary-list__row")
     }
-
-
-def notices(page: RenderedPage) -> list[str]:
-    found = page.main.find_all(cls="app-notices")
-    return [p.text for p in found[0].find_all("p")] if found else []
 
 
 @pytest.fixture

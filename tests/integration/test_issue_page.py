@@ -23,12 +23,6 @@ from tracker.models import CommitmentStatus
 ICS_NAME = "Riverside and Vale ICS"
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(app):
-    app.config["FIXED_TODAY"] = TODAY
-    app.config["NO_RECENT_UPDATE_DAYS"] = 90
-
-
 def at(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 

@@ -24,12 +24,6 @@ from tracker.models import CommitmentStatus
 THRESHOLD = 90
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(app):
-    app.config["FIXED_TODAY"] = TODAY
-    app.config["NO_RECENT_UPDATE_DAYS"] = THRESHOLD
-
-
 def days_ago(n: int):
     return TODAY - timedelta(days=n)
 

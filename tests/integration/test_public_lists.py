@@ -8,23 +8,9 @@ import pytest
 
 from tests.conftest import TODAY
 from tests.factories import make_commitment, make_issue, make_partner
-from tests.pages import RenderedPage, counting_selects, get_page
+from tests.pages import counting_selects, get_page, notices
 from tracker.models import CommitmentStatus
 from tracker.public.queries import PAGE_SIZE
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(app):
-    app.config["FIXED_TODAY"] = TODAY
-    app.config["NO_RECENT_UPDATE_DAYS"] = 90
-
-
-def notices(page: RenderedPage) -> list[str]:
-    return (
-        [p.text for p in page.main.find_all(cls="app-notices")[0].find_all("p")]
-        if (page.main.find_all(cls="app-notices"))
-        else []
-    )
 
 
 def details(record) -> dict[str, str]:

@@ -18,21 +18,10 @@ from tests.factories import (
     make_theme,
 )
 from tests.html_validator import check_html, describe
-from tests.pages import RenderedPage, counting_selects, get_page
+from tests.pages import RenderedPage, counting_selects, get_page, notices
 from tracker.demo import load_demo_data
 from tracker.models import CommitmentStatus, Engagement, Issue, Update
 from tracker.public.queries import PAGE_SIZE
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(app):
-    app.config["FIXED_TODAY"] = TODAY
-    app.config["NO_RECENT_UPDATE_DAYS"] = 90
-
-
-def notices(page: RenderedPage) -> list[str]:
-    found = page.main.find_all(cls="app-notices")
-    return [p.text for p in found[0].find_all("p")] if found else []
 
 
 def heading(page: RenderedPage) -> str:
