@@ -9,6 +9,7 @@ from flask import Flask
 from flask_htmx import HTMX
 from flask_wtf import CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import db, rendering
 from tracker.config import settings_from_environment
@@ -53,18 +54,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ),
     }
 
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # Client addresses (for the sign-in limits) and https come from the proxies.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     rendering.init_app(app)
 
     from tracker import errors
+    from tracker.manage import blueprint as manage_blueprint
     from tracker.public import blueprint as public_blueprint
     from tracker.public import cache as page_cache
 
     page_cache.init_app(app)
 
     app.register_blueprint(public_blueprint)
+    app.register_blueprint(manage_blueprint)
     errors.init_app(app)
 
     from tracker.cli import register_commands

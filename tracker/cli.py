@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
 from tracker import schema
 from tracker.db import get_database
+from tracker.manage import services
+from tracker.models import Role
 
 
 @click.group("db", help="Apply or inspect database migrations.")
@@ -37,8 +41,58 @@ def db_current() -> None:
     click.echo(schema.current_revision(get_database().engine) or "empty (no migrations applied)")
 
 
+@click.command(
+    "create-user", help="Create a staff account (for example a deployment's first admin)."
+)
+@click.option("--email", required=True, help="Their work email address; they sign in with it.")
+@click.option("--name", required=True, help="Their full name.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([role.value for role in Role]),
+    help="admin, engagement (the ICS engagement team) or partner (a partner lead).",
+)
+@click.option("--partner", "partner_slug", help="The partner's slug; partner leads only.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of asking.",
+)
+@with_appcontext
+def create_user_command(
+    email: str, name: str, role: str, partner_slug: str | None, password_stdin: bool
+) -> None:
+    with get_database().session() as session:
+        try:
+            services.check_new_account(
+                session, email=email, name=name, role=Role[role.upper()], partner_slug=partner_slug
+            )
+        except services.AccountError as error:
+            raise click.ClickException(error.message) from None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            "Password", hide_input=True, confirmation_prompt="Type the password again"
+        )
+    with get_database().session() as session:
+        try:
+            user = services.create_user(
+                session,
+                email=email,
+                name=name,
+                role=Role[role.upper()],
+                password=password,
+                partner_slug=partner_slug,
+            )
+        except services.AccountError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"Created the {user.role.label} account for {user.email}.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
+    app.cli.add_command(create_user_command)
     from tracker.demo import demo_data_command
 
     app.cli.add_command(demo_data_command)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -17,3 +17,16 @@ def today() -> date:
         if fixed is not None:
             return fixed
     return datetime.now(LONDON).date()
+
+
+def now() -> datetime:
+    """The current moment in UTC, or the app's ``FIXED_NOW`` setting when tests set one.
+
+    Sign-in lockouts and session timeouts are judged against this, so tests can
+    move the clock instead of sleeping.
+    """
+    if has_app_context():
+        fixed: datetime | None = current_app.config.get("FIXED_NOW")
+        if fixed is not None:
+            return fixed
+    return datetime.now(UTC)

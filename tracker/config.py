@@ -14,12 +14,19 @@ from typing import Any
 DEFAULT_ICS_NAME = "Riverside and Vale ICS"
 DEFAULT_NO_RECENT_UPDATE_DAYS = 90
 
+# Staff sign-in (see tracker/manage/services.py and tracker/manage/auth.py).
+DEFAULT_SESSION_IDLE_MINUTES = 30
+DEFAULT_SESSION_ABSOLUTE_HOURS = 12
+DEFAULT_SIGN_IN_MAX_FAILURES = 5
+DEFAULT_SIGN_IN_LOCKOUT_MINUTES = 15
+DEFAULT_SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
+
 
 class ConfigurationError(RuntimeError):
     """The environment does not describe a usable configuration."""
 
 
-def _int_setting(environ: dict[str, str], name: str, default: int) -> int:
+def _int_setting(environ: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -27,8 +34,8 @@ def _int_setting(environ: dict[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from None
-    if value < 1:
-        raise ConfigurationError(f"{name} must be 1 or more, not {value}.")
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be {minimum} or more, not {value}.")
     return value
 
 
@@ -79,6 +86,27 @@ def settings_from_environment(
         ),
         # Shared cache of public pages (and later rate limits) across web processes.
         "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
+        # Staff sessions end after this long without a request, and after this long
+        # whatever happens; wrong passwords lock an account, and limit an address.
+        "SESSION_IDLE_MINUTES": _int_setting(
+            env, "SESSION_IDLE_MINUTES", DEFAULT_SESSION_IDLE_MINUTES
+        ),
+        "SESSION_ABSOLUTE_HOURS": _int_setting(
+            env, "SESSION_ABSOLUTE_HOURS", DEFAULT_SESSION_ABSOLUTE_HOURS
+        ),
+        "SIGN_IN_MAX_FAILURES": _int_setting(
+            env, "SIGN_IN_MAX_FAILURES", DEFAULT_SIGN_IN_MAX_FAILURES
+        ),
+        "SIGN_IN_LOCKOUT_MINUTES": _int_setting(
+            env, "SIGN_IN_LOCKOUT_MINUTES", DEFAULT_SIGN_IN_LOCKOUT_MINUTES
+        ),
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": _int_setting(
+            env, "SIGN_IN_MAX_FAILURES_PER_ADDRESS", DEFAULT_SIGN_IN_MAX_FAILURES_PER_ADDRESS
+        ),
+        # Proxies in front of the app whose X-Forwarded-For and -Proto to believe. Behind
+        # a proxy, without this every client shares the proxy's address, and the
+        # per-address sign-in limit would hold them all back together.
+        "TRUSTED_PROXIES": _int_setting(env, "TRUSTED_PROXIES", 0, minimum=0),
         "SESSION_COOKIE_SECURE": mode == "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

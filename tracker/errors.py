@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,14 @@ def init_app(app: Flask) -> None:
     def tracker_error(error: TrackerError) -> tuple[str, int]:
         template = "errors/404.html" if error.status_code == 404 else "errors/400.html"
         return render_template(template, message=error.message), error.status_code
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(_error: CSRFError) -> tuple[str, int]:
+        # Usually a form left open too long, or a sign-in page from before a sign-out.
+        message = (
+            "This form had expired, so nothing was changed. Go back, reload the page and try again."
+        )
+        return render_template("errors/400.html", message=message), 400
 
     @app.errorhandler(NotFound)
     def not_found(_error: NotFound) -> tuple[str, int]:

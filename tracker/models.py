@@ -375,8 +375,30 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
     last_signed_in_at: datetime | None = None
+    # Wrong passwords since the last sign-in or lockout; at the limit the account is
+    # locked until ``locked_until`` (tracker/manage/services.py).
+    failed_sign_in_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: datetime | None = None
+    # Each session remembers the generation it began in; signing out moves it on,
+    # ending every session of the account, so a copied session cookie stops working.
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     partner: Optional["Partner"] = Relationship()
+
+
+class SignInFailure(SQLModel, table=True):
+    """A wrong password from one client address, kept briefly to limit guessing.
+
+    Rows older than the limiting window are deleted as new failures arrive, so an
+    address is kept no longer than abuse protection needs (PRODUCT.md).
+    """
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (sa.Index("ix_sign_in_failure_address", "client_address", "occurred_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_address: str = Field(max_length=64)
+    occurred_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class AuditEvent(SQLModel, table=True):

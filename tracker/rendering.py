@@ -7,13 +7,15 @@ request first; htmx only asks for less of it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, Response, make_response, render_template, request
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from jinja2_fragments.flask import render_block
+
+from tracker.clock import LONDON
 
 #: The request headers that decide between a page and a fragment. Caches must keep
 #: the two apart, or the back button could show a bare fragment.
@@ -70,6 +72,14 @@ def format_date(value: date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def format_time(value: datetime) -> str:
+    """``2:45pm on 26 November 2026`` in England's time, the NHS.UK style for times."""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'} on {format_date(local.date())}"
+
+
 def format_number(value: int) -> str:
     """``12,345``: whole numbers with thousands separated by commas."""
     return f"{value:,}"
@@ -79,6 +89,12 @@ def pluralise(count: int, singular: str, plural: str | None = None) -> str:
     """``1 issue``, ``2 issues``, ``1,234 commitments``."""
     word = singular if count == 1 else (plural or singular + "s")
     return f"{format_number(count)} {word}"
+
+
+def error_message(field: Any) -> dict[str, str] | None:
+    """A WTForms field's errors as the NHS.UK macros' ``errorMessage`` parameter."""
+    messages = [str(message) for message in field.errors]
+    return {"text": ". ".join(messages)} if messages else None
 
 
 class CompiledTemplates(BytecodeCache):
@@ -110,3 +126,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(format_number, "format_number")
     app.add_template_filter(pluralise, "pluralise")
+    app.add_template_global(error_message, "error_message")

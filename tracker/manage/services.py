@@ -1,0 +1,264 @@
+"""Writes of the staff workspace, each with its audit event in one transaction.
+
+Sign-in limiting is kept in the database rather than in a separate limiter store,
+so every web process shares it with no extra service to run (Redis or otherwise):
+
+- **Per account**: each wrong password adds one to ``User.failed_sign_in_count``;
+  at ``SIGN_IN_MAX_FAILURES`` the account is locked for ``SIGN_IN_LOCKOUT_MINUTES``,
+  and while locked even the right password is refused.
+- **Per client address**: each wrong password (for any email, known or not) adds a
+  ``SignInFailure`` row; at ``SIGN_IN_MAX_FAILURES_PER_ADDRESS`` within the lockout
+  window that address may not try again until the oldest failure leaves the window.
+  Rows older than the window are deleted as new ones arrive.
+
+Audit events never hold a password, nor an email address that matched no account
+(it may be a password typed into the wrong box).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlmodel import Session, col, func, select
+
+from tracker import clock
+from tracker.errors import TrackerError
+from tracker.manage import passwords
+from tracker.models import AuditEvent, Partner, Role, SignInFailure, User
+
+
+class SignInRefusal(StrEnum):
+    WRONG_DETAILS = "wrong_details"
+    ACCOUNT_LOCKED = "account_locked"
+    ADDRESS_LIMITED = "address_limited"
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """A signed-in user, or why nobody was signed in (and until when, if locked)."""
+
+    user: User | None = None
+    refusal: SignInRefusal | None = None
+    retry_after: datetime | None = None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every stored moment is UTC.
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _audit(
+    session: Session,
+    action: str,
+    user: User | None,
+    *,
+    by_someone_else: bool = False,
+    actor: User | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record ``action`` on ``user``'s account, done by ``user`` unless ``by_someone_else``.
+
+    ``actor`` is then who did it, or None for the command line.
+    """
+    doer = actor if by_someone_else else user
+    session.add(
+        AuditEvent(
+            occurred_at=clock.now(),
+            user_id=doer.id if doer is not None else None,
+            action=action,
+            entity_type="user",
+            entity_id=user.id if user is not None else None,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=current_app.config["SIGN_IN_LOCKOUT_MINUTES"])
+
+
+def _address_retry_after(session: Session, client_address: str, now: datetime) -> datetime | None:
+    """When ``client_address`` may try again, if it has used up its failures."""
+    since = now - _window()
+    failures = session.exec(
+        select(func.count(), func.min(SignInFailure.occurred_at)).where(
+            SignInFailure.client_address == client_address,
+            col(SignInFailure.occurred_at) > since,
+        )
+    ).one()
+    count, oldest = failures
+    if count >= current_app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]:
+        return (_aware(oldest) or now) + _window()
+    return None
+
+
+def _record_address_failure(session: Session, client_address: str, now: datetime) -> None:
+    session.execute(
+        sa.delete(SignInFailure).where(col(SignInFailure.occurred_at) <= now - _window())
+    )
+    session.add(SignInFailure(client_address=client_address, occurred_at=now))
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def sign_in(session: Session, email: str, password: str, client_address: str) -> SignInResult:
+    """Check ``email`` and ``password`` from ``client_address`` and record the outcome.
+
+    Commits: a failure must be counted even though nobody is signed in.
+    """
+    now = clock.now()
+    retry_after = _address_retry_after(session, client_address, now)
+    if retry_after is not None:
+        _audit(session, "sign_in.address_limited", None)
+        session.commit()
+        return SignInResult(refusal=SignInRefusal.ADDRESS_LIMITED, retry_after=retry_after)
+
+    user = find_user_by_email(session, email)
+    if user is not None and not user.is_active:
+        user = None
+    locked_until = _aware(user.locked_until) if user is not None else None
+    if user is not None and locked_until is not None and locked_until > now:
+        _audit(session, "sign_in.refused_locked", user)
+        session.commit()
+        return SignInResult(refusal=SignInRefusal.ACCOUNT_LOCKED, retry_after=locked_until)
+
+    # Checked even for unknown emails, so the time taken does not reveal accounts.
+    correct = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not correct:
+        _record_address_failure(session, client_address, now)
+        if user is None:
+            _audit(session, "sign_in.failed", None, after={"reason": "unknown email"})
+            session.commit()
+            return SignInResult(refusal=SignInRefusal.WRONG_DETAILS)
+        user.failed_sign_in_count += 1
+        _audit(session, "sign_in.failed", user, after={"failures": user.failed_sign_in_count})
+        if user.failed_sign_in_count >= current_app.config["SIGN_IN_MAX_FAILURES"]:
+            user.locked_until = now + _window()
+            user.failed_sign_in_count = 0
+            _audit(session, "sign_in.locked", user, after={"locked_until": _iso(user.locked_until)})
+            session.add(user)
+            session.commit()
+            return SignInResult(refusal=SignInRefusal.ACCOUNT_LOCKED, retry_after=user.locked_until)
+        session.add(user)
+        session.commit()
+        return SignInResult(refusal=SignInRefusal.WRONG_DETAILS)
+
+    assert user.password_hash is not None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.failed_sign_in_count = 0
+    user.locked_until = None
+    user.last_signed_in_at = now
+    session.add(user)
+    _audit(session, "sign_in.succeeded", user)
+    session.commit()
+    return SignInResult(user=user)
+
+
+def sign_out(session: Session, user: User) -> None:
+    """End every session of ``user``: a copied cookie stops working too."""
+    user.session_generation += 1
+    session.add(user)
+    _audit(session, "sign_out", user)
+    session.commit()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+# --- accounts -----------------------------------------------------------------------
+
+
+class AccountError(TrackerError):
+    """An account cannot be created as asked; the message says what to fix."""
+
+
+def check_new_account(
+    session: Session, *, email: str, name: str, role: Role, partner_slug: str | None
+) -> Partner | None:
+    """Refuse an account that could not be created (before anyone types a password).
+
+    Returns the partner a partner lead belongs to.
+    """
+    email = normalise_email(email)
+    name = name.strip()
+    if "@" not in email or email.startswith("@") or email.endswith("@") or len(email) > 320:
+        raise AccountError("Enter an email address in the correct format, like name@example.nhs.uk")
+    if not name:
+        raise AccountError("Enter their name")
+    if len(name) > 200:
+        raise AccountError("Name must be 200 characters or fewer")
+    partner: Partner | None = None
+    if role is Role.PARTNER:
+        if not partner_slug:
+            raise AccountError("A partner lead needs a partner: give the partner's slug")
+        partner = session.exec(select(Partner).where(Partner.slug == partner_slug)).first()
+        if partner is None:
+            raise AccountError(f"There is no partner with the slug {partner_slug!r}")
+    elif partner_slug:
+        raise AccountError(f"Only partner leads belong to a partner, not the {role.label} role")
+    if find_user_by_email(session, email) is not None:
+        raise AccountError(f"There is already an account for {email}")
+    return partner
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    partner_slug: str | None = None,
+    actor: User | None = None,
+) -> User:
+    """Create a staff account, checking every rule first; writes nothing on a refusal.
+
+    A partner lead belongs to exactly one partner; admins and the engagement team
+    belong to none. The password must pass :func:`passwords.password_problem`.
+    """
+    email = normalise_email(email)
+    name = name.strip()
+    partner = check_new_account(
+        session, email=email, name=name, role=role, partner_slug=partner_slug
+    )
+    problem = passwords.password_problem(password, email=email, name=name)
+    if problem is not None:
+        raise AccountError(problem)
+
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        partner_id=partner.id if partner else None,
+        password_hash=passwords.hash_password(password),
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    _audit(
+        session,
+        "user.created",
+        user,
+        by_someone_else=True,
+        actor=actor,
+        after={"email": email, "name": name, "role": role.value, "partner": partner_slug},
+    )
+    session.commit()
+    return user
