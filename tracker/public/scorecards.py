@@ -259,52 +259,42 @@ def partner_slice(partner: Partner) -> Slice:
     )
 
 
-def theme_slice(theme: Theme) -> Slice:
-    """Issues tagged with a theme, and the commitments made about them."""
-    assert theme.id is not None
-    args = {"theme": theme.slug}
-    issues = issue_theme_clause(theme.id)
+def _slice_of_issues(
+    kind: SliceKind, record: Theme | Area | Community, issues: ColumnElement[bool]
+) -> Slice:
+    """A slice defined by the issues it holds; its commitments are those made about them.
+
+    The list filter has the slice kind's name (``/you-said?theme=<slug>``), so the
+    figures and the lists they link to use the same clause.
+    """
+    args = {kind.value: record.slug}
     return Slice(
-        kind=SliceKind.THEME,
-        name=theme.name,
-        slug=theme.slug,
+        kind=kind,
+        name=record.name,
+        slug=record.slug,
         issues=issues,
         commitments=commitment_issue_clause(issues),
         issue_args=args,
         commitment_args=args,
     )
+
+
+def theme_slice(theme: Theme) -> Slice:
+    """Issues tagged with a theme, and the commitments made about them."""
+    assert theme.id is not None
+    return _slice_of_issues(SliceKind.THEME, theme, issue_theme_clause(theme.id))
 
 
 def area_slice(area: Area) -> Slice:
     """Issues in an area or the areas within it, and the commitments made about them."""
     assert area.id is not None
-    args = {"area": area.slug}
-    issues = issue_area_clause(area.id)
-    return Slice(
-        kind=SliceKind.AREA,
-        name=area.name,
-        slug=area.slug,
-        issues=issues,
-        commitments=commitment_issue_clause(issues),
-        issue_args=args,
-        commitment_args=args,
-    )
+    return _slice_of_issues(SliceKind.AREA, area, issue_area_clause(area.id))
 
 
 def community_slice(community: Community) -> Slice:
     """Issues a community raised, and the commitments made about them."""
     assert community.id is not None
-    args = {"community": community.slug}
-    issues = issue_community_clause(community.id)
-    return Slice(
-        kind=SliceKind.COMMUNITY,
-        name=community.name,
-        slug=community.slug,
-        issues=issues,
-        commitments=commitment_issue_clause(issues),
-        issue_args=args,
-        commitment_args=args,
-    )
+    return _slice_of_issues(SliceKind.COMMUNITY, community, issue_community_clause(community.id))
 
 
 # --- Figures ---------------------------------------------------------------------
