@@ -25,7 +25,15 @@ from tracker.models import DataVersion, utcnow
 #: Tables whose changes do not alter any public page. Every other table is public,
 #: so a table added later invalidates the cache until it is listed here.
 PRIVATE_TABLES = frozenset(
-    {"audit_event", "data_version", "reference_counter", "sign_in_failure", "user_account"}
+    {
+        "account_token",
+        "audit_event",
+        "data_version",
+        "recovery_code",
+        "reference_counter",
+        "sign_in_failure",
+        "user_account",
+    }
 )
 
 _CHANGED = "tracker.public_data_changed"

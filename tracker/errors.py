@@ -29,7 +29,8 @@ class RecordNotFound(TrackerError):
 def init_app(app: Flask) -> None:
     @app.errorhandler(TrackerError)
     def tracker_error(error: TrackerError) -> tuple[str, int]:
-        template = "errors/404.html" if error.status_code == 404 else "errors/400.html"
+        templates = {403: "errors/403.html", 404: "errors/404.html"}
+        template = templates.get(error.status_code, "errors/400.html")
         return render_template(template, message=error.message), error.status_code
 
     @app.errorhandler(CSRFError)

@@ -97,6 +97,11 @@ class Role(LabelledEnum):
     PARTNER = "partner", "Partner lead"
 
 
+class TokenPurpose(LabelledEnum):
+    INVITATION = "invitation", "Invitation"
+    PASSWORD_RESET = "password_reset", "Password reset"
+
+
 # --- many-to-many links -------------------------------------------------------
 
 
@@ -247,10 +252,37 @@ class Issue(SQLModel, table=True):
         back_populates="issues", link_model=IssueEngagementLink
     )
     commitments: list["Commitment"] = Relationship(back_populates="issue")
+    lead_partner_changes: list["LeadPartnerChange"] = Relationship(
+        back_populates="issue",
+        sa_relationship_kwargs={"order_by": "LeadPartnerChange.changed_at"},
+    )
 
     @property
     def reference(self) -> str:
         return format_reference(self.REFERENCE_PREFIX, self.number)
+
+
+class LeadPartnerChange(SQLModel, table=True):
+    """A change of an issue's lead partner: part of the issue's public history."""
+
+    __tablename__ = "lead_partner_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    issue_id: int = Field(foreign_key="issue.id", index=True)
+    changed_at: datetime = Field(default_factory=utcnow)
+    previous_partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    new_partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    # Public: why the issue moved to another partner.
+    reason: str = Field(sa_type=sa.Text)
+    changed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+    issue: "Issue" = Relationship(back_populates="lead_partner_changes")
+    previous_partner: Optional["Partner"] = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "LeadPartnerChange.previous_partner_id"}
+    )
+    new_partner: Optional["Partner"] = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "LeadPartnerChange.new_partner_id"}
+    )
 
 
 # --- we will, we did ------------------------------------------------------------
@@ -382,8 +414,46 @@ class User(SQLModel, table=True):
     # Each session remembers the generation it began in; signing out moves it on,
     # ending every session of the account, so a copied session cookie stops working.
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Time-based one-time codes: the shared secret (base32), set once the person has
+    # proved their authenticator app works; required for admins and the engagement team.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled_at: datetime | None = None
+    # The last time step whose code was accepted, so a code works only once.
+    totp_last_step: int | None = None
+    # Demo accounts (tracker demo-data) share a published password: refused in production.
+    is_demo: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     partner: Optional["Partner"] = Relationship()
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use code that stands in for a one-time code when the phone is lost."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+    used_at: datetime | None = None
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use, expiring link sent by email: an invitation or a password reset.
+
+    Only a SHA-256 hash of the token is stored; the token itself is in the email.
+    """
+
+    __tablename__ = "account_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    purpose: TokenPurpose = Field(sa_type=enum_column(TokenPurpose))
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
 class SignInFailure(SQLModel, table=True):

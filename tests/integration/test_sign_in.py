@@ -103,8 +103,8 @@ def test_right_password_signs_in_and_shows_the_workspace(app, client, session):
 
     page = get_page(client, "/manage")
     assert page.title.startswith("Your workspace – ")
-    text = page.main.text
-    assert "Sam Lead" in text and "Partner lead" in text and "Riverside Community Trust" in text
+    text = page.find_all(cls="tracker-workspace-bar")[0].text
+    assert "Sam Lead" in text and "partner lead" in text and "Riverside Community Trust" in text
     session.refresh(user)
     assert user.last_signed_in_at is not None
     assert audit_actions(session, user) == ["sign_in.succeeded"]

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from tracker.db import get_session
 from tracker.manage import auth, blueprint, services
-from tracker.manage.forms import SignInForm, SignOutForm
+from tracker.manage.forms import SignInForm
 from tracker.manage.services import SignInRefusal
 from tracker.rendering import format_time
 
@@ -89,12 +89,3 @@ def logout() -> Response:
     auth.end_session()
     flash("You have signed out.")
     return redirect(url_for("manage.login"))
-
-
-@blueprint.route("/manage")
-@auth.login_required
-def workspace() -> str:
-    """Signed-in staff of every role."""
-    return render_template(
-        "manage/workspace.html", user=auth.current_user(), sign_out_form=SignOutForm()
-    )
