@@ -44,14 +44,21 @@ def begin_session(user: User) -> None:
     Everything from before sign-in is dropped and a random value added, so the
     signed cookie after sign-in shares nothing with the one before (session fixation).
     """
-    now = clock.now().timestamp()
     session.clear()
-    session[USER_ID] = user.id
-    session[SIGNED_IN_AT] = now
-    session[LAST_SEEN_AT] = now
-    session[SESSION_NONCE] = secrets.token_urlsafe(16)
-    session[GENERATION] = user.session_generation
+    session.update(session_values(user))
     g.current_user = user
+
+
+def session_values(user: User) -> dict[str, object]:
+    """What a freshly signed-in session holds for ``user``."""
+    now = clock.now().timestamp()
+    return {
+        USER_ID: user.id,
+        SIGNED_IN_AT: now,
+        LAST_SEEN_AT: now,
+        SESSION_NONCE: secrets.token_urlsafe(16),
+        GENERATION: user.session_generation,
+    }
 
 
 def end_session() -> None:
