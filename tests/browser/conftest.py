@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from sqlmodel import Session, col, select
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -27,7 +29,9 @@ from tests.conftest import TODAY, make_test_app
 from tracker import schema
 from tracker.db import get_database, make_engine
 from tracker.demo import load_demo_data
-from tracker.models import Area, Commitment, Community, Engagement, Issue, Partner, Theme
+from tracker.manage.passwords import HashCost
+from tracker.manage.services import create_user
+from tracker.models import Area, Commitment, Community, Engagement, Issue, Partner, Role, Theme
 from tracker.rules import overdue_clause
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +51,8 @@ CHROMIUM_ARGS = [
 ]
 #: WCAG 2.0, 2.1 and 2.2 at levels A and AA: the level public sector sites must meet.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+#: A cheap argon2id cost keeps sign-ins quick; the rules do not depend on it.
+CHEAP_HASHES = HashCost(time_cost=1, memory_cost=8, parallelism=1)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -75,9 +81,56 @@ class LiveServer:
     url: str
     #: Addresses of records in the demo data that journeys start from (see _samples).
     samples: dict[str, str]
+    #: The served app, for arranging staff accounts and reading what was stored.
+    app: Flask
 
     def __call__(self, path: str = "/") -> str:
         return self.url + path
+
+    def session(self) -> Session:
+        """A database session on the served app's database."""
+        return get_database(self.app).session()
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    email: str
+    password: str
+    user_id: int
+
+
+#: Each browser test's accounts are new, so tests never share a session or a lockout.
+STAFF_PASSWORD = "willow harbour compass"
+
+
+@pytest.fixture
+def staff_account(live_server: LiveServer) -> Callable[..., StaffAccount]:
+    """Make a staff account of a role (a partner lead needs ``partner_slug``)."""
+
+    def make(role: Role, partner_slug: str | None = None, name: str = "") -> StaffAccount:
+        email = f"{role.value}-{secrets.token_hex(4)}@example.nhs.uk"
+        with live_server.app.app_context(), live_server.session() as session:
+            user = create_user(
+                session,
+                email=email,
+                name=name or f"Test {role.label}",
+                role=role,
+                password=STAFF_PASSWORD,
+                partner_slug=partner_slug,
+            )
+            assert user.id is not None
+            return StaffAccount(email=email, password=STAFF_PASSWORD, user_id=user.id)
+
+    return make
+
+
+def browser_sign_in(page: Page, live_server: LiveServer, account: StaffAccount) -> None:
+    """Sign ``account`` in through the sign-in form, as a person would."""
+    page.goto(live_server("/login"))
+    page.get_by_label("Email address").fill(account.email)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server("/manage") + "*")
 
 
 def _samples(session: Session, today: date) -> dict[str, str]:
@@ -119,7 +172,9 @@ def live_server(new_database_url: Callable[[], str]) -> Iterator[LiveServer]:
     engine = make_engine(url)
     schema.upgrade(engine)
     engine.dispose()
-    app = make_test_app(url, FIXED_TODAY=TODAY, PAGE_CACHE_DISABLED=False)
+    app = make_test_app(
+        url, FIXED_TODAY=TODAY, PAGE_CACHE_DISABLED=False, PASSWORD_HASH_COST=CHEAP_HASHES
+    )
     with app.app_context(), get_database(app).session() as session:
         load_demo_data(session, today=TODAY)
         session.commit()
@@ -127,7 +182,7 @@ def live_server(new_database_url: Callable[[], str]) -> Iterator[LiveServer]:
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", samples)
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", samples, app)
     server.shutdown()
     thread.join(timeout=10)
     get_database(app).engine.dispose()
