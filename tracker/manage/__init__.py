@@ -7,8 +7,9 @@ Modules:
 - :mod:`~tracker.manage.services`: sign-in and account writes, each audited;
 - views, one module per area: :mod:`views` (sign-in), :mod:`dashboard_views`
   (commitments and updates), :mod:`record_views` (engagements, issues, moderation
-  and reference data), :mod:`account_views` (users, invitations, resets and the
-  second factor), :mod:`audit_views` (the audit log).
+  and reference data), :mod:`user_views` (users and invitations),
+  :mod:`account_views` (your account, password resets and the second factor),
+  :mod:`audit_views` (the audit log).
 """
 
 from typing import Any
@@ -32,5 +33,6 @@ from tracker.manage import (  # noqa: E402, F401
     audit_views,
     dashboard_views,
     record_views,
+    user_views,
     views,
 )
