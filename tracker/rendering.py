@@ -125,5 +125,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.bytecode_cache = _compiled_templates
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(format_number, "format_number")
+    app.add_template_filter(format_time, "format_time")
     app.add_template_filter(pluralise, "pluralise")
     app.add_template_global(error_message, "error_message")

@@ -29,7 +29,7 @@ SECTIONS = (
     Section("Issues", "manage.issues", EVERYONE),
     Section("Partners, areas, themes and communities", "manage.reference_data", TEAM),
     Section("Users", "manage.users", TEAM),
-    Section("Audit log", "manage.audit_log", (Role.ADMIN,)),
+    Section("Audit log", "manage.audit_log_page", (Role.ADMIN,)),
     Section("Your account", "manage.account", EVERYONE),
 )
 

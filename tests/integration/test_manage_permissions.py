@@ -1,0 +1,191 @@
+"""Every workspace route, every method, every kind of person: nobody gets further
+than their role and partner allow, and a refused request changes nothing.
+
+The routes come from the app's URL map, so a new route under ``/manage`` is tested
+as soon as it exists, and fails here until its rule is written in ``ACCESS``.
+Requests carry a valid CSRF token, so what is tested is the permission check, not
+the token; tests/integration/test_csrf.py tests the token on the same routes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlmodel import Session, SQLModel
+
+from tests.factories import (
+    make_commitment,
+    make_engagement,
+    make_issue,
+    make_partner,
+    make_update,
+    make_user,
+)
+from tests.workspace import csrf_token, sign_in_as
+from tracker.models import IssueSupportingPartnerLink, Role
+
+#: Who may use each workspace endpoint.
+#: - "everyone": any signed-in person;
+#: - "team": admins and the engagement team;
+#: - "admin": admins only;
+#: - "scoped": the team, and a partner lead for their own partner's records only;
+#: - "users": admins for every account, the engagement team for all but admins'.
+ACCESS: dict[str, str] = {
+    "manage.workspace": "everyone",
+    "manage.audit_log_page": "admin",
+}
+
+#: Tables whose rows a refused request may still add: none.
+UNCHANGED_TABLES = [table for table in SQLModel.metadata.sorted_tables]
+
+
+@dataclass
+class World:
+    """Records of two partners: "own" is the signed-in partner lead's, "other" is not."""
+
+    values: dict[str, dict[str, Any]]
+    accounts: dict[str, Any]
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    own, other = make_partner(session), make_partner(session)
+    supported = make_partner(session)
+    own_issue = make_issue(session, lead_partner_id=own.id)
+    other_issue = make_issue(session, lead_partner_id=other.id)
+    session.add(IssueSupportingPartnerLink(issue_id=other_issue.id, partner_id=supported.id))
+    own_commitment = make_commitment(session, issue_id=own_issue.id, partner_id=own.id)
+    other_commitment = make_commitment(session, issue_id=other_issue.id, partner_id=other.id)
+    own_update = make_update(session, commitment_id=own_commitment.id)
+    other_update = make_update(session, commitment_id=other_commitment.id)
+    engagement = make_engagement(session)
+    admin = make_user(session, role=Role.ADMIN, name="Admin")
+    team = make_user(session, role=Role.ENGAGEMENT, name="Engagement officer")
+    lead = make_user(session, role=Role.PARTNER, partner_id=own.id, name="Own lead")
+    other_lead = make_user(session, role=Role.PARTNER, partner_id=other.id, name="Other lead")
+    session.flush()
+    values = {
+        "own": {
+            "commitment_ref": own_commitment.reference,
+            "issue_ref": own_issue.reference,
+            "engagement_ref": engagement.reference,
+            "update_id": own_update.id,
+            "user_id": lead.id,
+            "partner_slug": own.slug,
+            "kind": "partners",
+            "slug": own.slug,
+        },
+        "other": {
+            "commitment_ref": other_commitment.reference,
+            "issue_ref": other_issue.reference,
+            "engagement_ref": engagement.reference,
+            "update_id": other_update.id,
+            "user_id": other_lead.id,
+            "partner_slug": other.slug,
+            "kind": "partners",
+            "slug": other.slug,
+        },
+        "admin": {"user_id": admin.id},
+    }
+    return World(values=values, accounts={"admin": admin, "team": team, "lead": lead})
+
+
+def workspace_routes(app: Flask) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(endpoint, method, variables) for every route under /manage."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/manage"):
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, tuple(sorted(rule.arguments))))
+    return sorted(routes)
+
+
+def test_every_workspace_route_has_a_rule(app):
+    missing = sorted({endpoint for endpoint, _, _ in workspace_routes(app)} - set(ACCESS))
+    assert not missing, f"write the access rule for these endpoints in ACCESS: {missing}"
+
+
+def database_contents(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    session.expire_all()
+    return {
+        table.name: sorted(
+            (tuple(map(repr, row)) for row in session.execute(sa.select(table)).all()),
+        )
+        for table in UNCHANGED_TABLES
+    }
+
+
+def request(client, app: Flask, endpoint: str, method: str, values: dict[str, Any]):
+    """Send ``method`` to ``endpoint`` with its variables from ``values`` and a valid token."""
+    rule = next(
+        rule for rule in app.url_map.iter_rules(endpoint) if rule.rule.startswith("/manage")
+    )
+    url = app.url_map.bind("localhost").build(
+        endpoint, {name: values[name] for name in rule.arguments}, method=method
+    )
+    if method == "GET":
+        return client.get(url)
+    return client.open(url, method=method, data={"csrf_token": csrf_token(client)})
+
+
+def expected(rule: str, actor: str, scope: str) -> bool:
+    """True when ``actor`` may use a route with the access ``rule`` on ``scope``'s records."""
+    if actor == "anonymous":
+        return False
+    if rule == "everyone":
+        return True
+    if rule == "admin":
+        return actor == "admin"
+    if rule == "users":
+        # The engagement team manages every account but admins'.
+        return actor == "admin" or (actor == "team" and scope != "admin")
+    if actor in ("admin", "team"):
+        return True
+    return rule == "scoped" and scope == "own"
+
+
+ACTORS = ["anonymous", "admin", "team", "lead"]
+
+
+def test_nobody_gets_further_than_their_role_and_partner_allow(app, client, session, world):
+    escalations: list[str] = []
+    changed: list[str] = []
+    for endpoint, method, variables in workspace_routes(app):
+        access = ACCESS.get(endpoint)
+        if access is None:
+            continue  # reported by test_every_workspace_route_has_a_rule
+        scopes = ["own", "other"] if variables else ["own"]
+        if "user_id" in variables:
+            scopes.append("admin")
+        for actor in ACTORS:
+            for scope in scopes:
+                values = {**world.values["own"], **world.values[scope]}
+                with client.session_transaction() as flask_session:
+                    flask_session.clear()
+                if actor != "anonymous":
+                    sign_in_as(client, world.accounts[actor])
+                before = database_contents(session)
+                response = request(client, app, endpoint, method, values)
+                allowed = expected(access, actor, scope)
+                label = f"{method} {endpoint} as {actor} on {scope} records"
+                if actor == "anonymous":
+                    refused_properly = response.status_code == 302 and response.headers[
+                        "Location"
+                    ].startswith("/login")
+                else:
+                    refused_properly = response.status_code in (403, 404)
+                if allowed:
+                    if refused_properly and actor != "anonymous" and response.status_code == 403:
+                        escalations.append(f"{label}: refused with 403 but should be allowed")
+                    continue
+                if not refused_properly:
+                    escalations.append(f"{label}: got {response.status_code}, expected a refusal")
+                if database_contents(session) != before:
+                    changed.append(label)
+    assert not escalations, "\n".join(escalations)
+    assert not changed, "refused requests changed the database:\n" + "\n".join(changed)
