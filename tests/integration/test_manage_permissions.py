@@ -4,7 +4,7 @@ than their role and partner allow, and a refused request changes nothing.
 The routes come from the app's URL map, so a new route under ``/manage`` is tested
 as soon as it exists, and fails here until its rule is written in ``ACCESS``.
 Requests carry a valid CSRF token, so what is tested is the permission check, not
-the token; tests/integration/test_csrf.py tests the token on the same routes.
+the token; the last test sends every write without one.
 """
 
 from __future__ import annotations
@@ -120,14 +120,18 @@ def database_contents(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def request(client, app: Flask, endpoint: str, method: str, values: dict[str, Any]):
-    """Send ``method`` to ``endpoint`` with its variables from ``values`` and a valid token."""
+def url_for_route(app: Flask, endpoint: str, method: str, values: dict[str, Any]) -> str:
     rule = next(
         rule for rule in app.url_map.iter_rules(endpoint) if rule.rule.startswith("/manage")
     )
-    url = app.url_map.bind("localhost").build(
+    return app.url_map.bind("localhost").build(
         endpoint, {name: values[name] for name in rule.arguments}, method=method
     )
+
+
+def request(client, app: Flask, endpoint: str, method: str, values: dict[str, Any]):
+    """Send ``method`` to ``endpoint`` with its variables from ``values`` and a valid token."""
+    url = url_for_route(app, endpoint, method, values)
     if method == "GET":
         return client.get(url)
     return client.open(url, method=method, data={"csrf_token": csrf_token(client)})
@@ -189,3 +193,19 @@ def test_nobody_gets_further_than_their_role_and_partner_allow(app, client, sess
                     changed.append(label)
     assert not escalations, "\n".join(escalations)
     assert not changed, "refused requests changed the database:\n" + "\n".join(changed)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+def test_writes_without_a_csrf_token_are_refused(app, client, session, world, htmx):
+    sign_in_as(client, world.accounts["admin"])
+    headers = {"HX-Request": "true"} if htmx else {}
+    writes = [(e, m) for e, m, _ in workspace_routes(app) if m != "GET"]
+    assert writes or len(ACCESS) <= 2, "the workspace has no writes to test"
+    accepted: list[str] = []
+    for endpoint, method in writes:
+        before = database_contents(session)
+        url = url_for_route(app, endpoint, method, world.values["own"])
+        response = client.open(url, method=method, data={}, headers=headers)
+        if response.status_code != 400 or database_contents(session) != before:
+            accepted.append(f"{method} {endpoint}: {response.status_code}")
+    assert not accepted, "writes accepted without a CSRF token:\n" + "\n".join(accepted)
