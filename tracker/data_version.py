@@ -29,8 +29,12 @@ PRIVATE_TABLES = frozenset(
         "account_token",
         "audit_event",
         "data_version",
+        "digest_delivery",
+        "escalation",
+        "job_run",
         "recovery_code",
         "reference_counter",
+        "report_request",
         "sign_in_failure",
         "user_account",
     }
