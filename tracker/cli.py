@@ -94,8 +94,12 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
     from tracker.demo import demo_data_command
+    from tracker.reports.report_command import report_command
+    from tracker.reports.scheduler import scheduler_command
 
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(report_command)
+    app.cli.add_command(scheduler_command)
 
 
 def _create_app() -> Flask:

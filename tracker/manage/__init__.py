@@ -33,6 +33,7 @@ from tracker.manage import (  # noqa: E402, F401
     audit_views,
     dashboard_views,
     record_views,
+    report_views,
     user_views,
     views,
 )

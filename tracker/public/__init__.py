@@ -13,4 +13,10 @@ blueprint = Blueprint("public", __name__)
 cache.cache_pages(blueprint)
 
 # Importing the view modules registers their routes on the blueprint.
-from tracker.public import commitment_views, issue_views, scorecard_views, views  # noqa: E402, F401, I001
+from tracker.public import (  # noqa: E402, F401, I001
+    commitment_views,
+    issue_views,
+    report_views,
+    scorecard_views,
+    views,
+)

@@ -1,0 +1,3 @@
+"""Workspace pages for board reports and the scheduler's run log."""
+
+from __future__ import annotations
