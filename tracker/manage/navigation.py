@@ -28,8 +28,10 @@ SECTIONS = (
     Section("Engagements", "manage.engagements", TEAM),
     Section("Issues", "manage.issues", EVERYONE),
     Section("Partners, areas, themes and communities", "manage.reference_data", TEAM),
+    Section("Board reports", "manage.reports", TEAM),
     Section("Users", "manage.users", TEAM),
     Section("Audit log", "manage.audit_log_page", (Role.ADMIN,)),
+    Section("Scheduled jobs", "manage.job_runs", (Role.ADMIN,)),
     Section("Your account", "manage.account", EVERYONE),
 )
 
