@@ -58,13 +58,15 @@ def test_header_names_the_service_links_home_and_offers_the_main_sections(client
     assert home_link.attrs["href"] == "/"
     assert "You said, we did" in home_link.text
     assert ICS_NAME in home_link.text
-    navigation = {link.text: link.attrs["href"] for link in header.find("nav").find_all("a")}
-    assert navigation == {
+    links = header.find_all("a", cls="nhsuk-header__navigation-link")
+    assert {link.text: link.attrs["href"] for link in links} == {
         "You said": "/you-said",
         "We will": "/we-will",
         "Partners": "/partners",
         "Reports": "/reports",
     }
+    account = header.find_all("a", cls="nhsuk-header__account-link")
+    assert [(link.text, link.attrs["href"]) for link in account] == [("Staff sign in", "/login")]
 
 
 def test_header_marks_the_section_being_viewed(client):
