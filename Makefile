@@ -42,6 +42,7 @@ install: $(VENV)/.installed ## Install the application and its tools into .venv
 run: install ## Serve the site with demo data on SQLite at http://127.0.0.1:$(PORT)
 	TRACKER_ENV=development $(BIN)/tracker db upgrade
 	TRACKER_ENV=development $(BIN)/tracker demo-data --if-empty
+	@echo "Staff sign-in: http://127.0.0.1:$(PORT)/login with a demo account listed above (see the README)."
 	TRACKER_ENV=development $(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
 
 lint: install ## Check formatting, lint rules and types

@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_ICS_NAME = "Riverside and Vale ICS"
 DEFAULT_NO_RECENT_UPDATE_DAYS = 90
@@ -20,6 +21,13 @@ DEFAULT_SESSION_ABSOLUTE_HOURS = 12
 DEFAULT_SIGN_IN_MAX_FAILURES = 5
 DEFAULT_SIGN_IN_LOCKOUT_MINUTES = 15
 DEFAULT_SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
+
+# Email (see tracker/mail.py).
+DEFAULT_MAIL_PORT = 587
+DEFAULT_MAIL_FROM = "no-reply@localhost"
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 class ConfigurationError(RuntimeError):
@@ -36,6 +44,57 @@ def _int_setting(environ: dict[str, str], name: str, default: int, minimum: int 
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from None
     if value < minimum:
         raise ConfigurationError(f"{name} must be {minimum} or more, not {value}.")
+    return value
+
+
+def _bool_setting(environ: dict[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _mail_settings(environ: dict[str, str], mode: str) -> dict[str, Any]:
+    """Where email goes. Without MAIL_SERVER, messages are written to the log instead."""
+    server = environ.get("MAIL_SERVER", "").strip() or None
+    username = environ.get("MAIL_USERNAME", "").strip() or None
+    sender = environ.get("MAIL_FROM", "").strip()
+    if not sender:
+        if mode == "production" and server:
+            raise ConfigurationError(
+                "MAIL_FROM must be set when MAIL_SERVER is set and TRACKER_ENV is "
+                "'production': the address emails come from, such as "
+                "no-reply@your-ics.nhs.uk."
+            )
+        sender = DEFAULT_MAIL_FROM
+    return {
+        "MAIL_SERVER": server,
+        "MAIL_PORT": _int_setting(environ, "MAIL_PORT", DEFAULT_MAIL_PORT),
+        "MAIL_USERNAME": username,
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", "") or None,
+        # STARTTLS protects the password on the way to the server, so it is on
+        # whenever there is a password to send, unless turned off explicitly.
+        "MAIL_USE_TLS": _bool_setting(environ, "MAIL_USE_TLS", default=username is not None),
+        "MAIL_FROM": sender,
+        "PUBLIC_BASE_URL": public_base_url(environ.get("PUBLIC_BASE_URL", "")),
+    }
+
+
+def public_base_url(raw: str) -> str | None:
+    """``https://tracker.example.nhs.uk`` (no trailing slash), or None when unset."""
+    value = raw.strip().rstrip("/")
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL must be the site's address starting with https:// (or http://), "
+            f"such as https://tracker.example.nhs.uk, not {raw.strip()!r}."
+        )
     return value
 
 
@@ -107,6 +166,7 @@ def settings_from_environment(
         # a proxy, without this every client shares the proxy's address, and the
         # per-address sign-in limit would hold them all back together.
         "TRUSTED_PROXIES": _int_setting(env, "TRUSTED_PROXIES", 0, minimum=0),
+        **_mail_settings(env, mode),
         "SESSION_COOKIE_SECURE": mode == "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

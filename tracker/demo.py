@@ -49,20 +49,26 @@ from typing import Any, TypeVar
 
 import click
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask.cli import with_appcontext
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from tracker import clock, schema
+from tracker import audit, clock, schema
 from tracker.config import DEFAULT_NO_RECENT_UPDATE_DAYS
 from tracker.db import get_database
 from tracker.errors import TrackerError
+from tracker.manage.passwords import hash_password
+from tracker.manage.services import find_user_by_email
 from tracker.models import (
     Commitment,
     CommitmentStatus,
     Engagement,
     EngagementKind,
     Issue,
+    Partner,
     PartnerKind,
+    Role,
+    User,
     metadata,
 )
 from tracker.references import allocate_numbers
@@ -1168,16 +1174,122 @@ def demo_data_command(scale: int, seed: int, if_empty: bool) -> None:
             "The database has no tables yet. Run `tracker db upgrade` first."
         )
     started = time.perf_counter()
+    production = current_app.config["TRACKER_ENV"] == "production"
     with database.session() as session:
         if if_empty and not database_is_empty(session):
             click.echo("The database already holds records, so demo data was not loaded.")
+            _echo_demo_accounts(session)
             return
         try:
             summary = load_demo_data(session, scale=scale, seed=seed)
+            if not production:
+                add_demo_accounts(session)
         except DemoDataError as error:
             raise click.ClickException(error.message) from None
     elapsed = time.perf_counter() - started
     click.echo(f"Loaded demo data: {summary} in {elapsed:.1f} s")
+    if production:
+        click.echo(DEMO_ACCOUNTS_REFUSED)
+    else:
+        with database.session() as session:
+            _echo_demo_accounts(session)
+
+
+def _echo_demo_accounts(session: Session) -> None:
+    """List the demo accounts in the database, with their shared password."""
+    users = session.exec(select(User).where(User.is_demo).order_by(col(User.id))).all()
+    if not users:
+        return
+    click.echo(f"Demo accounts, each with the password {DEMO_PASSWORD!r}:")
+    width = max(len(user.email) for user in users)
+    for user in users:
+        partner = f" for {user.partner.name}" if user.partner is not None else ""
+        click.echo(f"  {user.email:<{width}}  {user.role.label}{partner}")
+
+
+# --- demo accounts --------------------------------------------------------------
+
+#: The one password of every demo account. It is published (in the README and by
+#: ``make run``), so sign-in refuses demo accounts in production.
+DEMO_PASSWORD = "kingfisher lantern orchard demo"  # noqa: S105 (published on purpose)
+
+DEMO_ACCOUNTS_REFUSED = (
+    "Demo accounts were not created: their password is published, so they are refused "
+    "when TRACKER_ENV is 'production'. Create real accounts with `tracker create-user`."
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    role: Role
+    partner_slug: str | None = None
+
+
+#: One of each role, and partner leads for two partners that every demo scale has.
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@riverside-vale.example", "Priya Shah", Role.ADMIN),
+    DemoAccount("engagement@riverside-vale.example", "Tom Okafor", Role.ENGAGEMENT),
+    DemoAccount(
+        "hospitals.lead@riverside-vale.example",
+        "Grace Lin",
+        Role.PARTNER,
+        "riverside-and-vale-hospitals",
+    ),
+    DemoAccount(
+        "council.lead@riverside-vale.example", "Dan Hughes", Role.PARTNER, "brackenford-council"
+    ),
+)
+
+
+def add_demo_accounts(session: Session) -> list[User]:
+    """Add the demo accounts (``is_demo``, sharing :data:`DEMO_PASSWORD`) that are missing.
+
+    Returns the accounts added; the caller commits. A partner lead whose partner is
+    not in the database is left out. Refused in production, where demo accounts
+    could not sign in anyway.
+    """
+    if has_app_context() and current_app.config.get("TRACKER_ENV") == "production":
+        raise DemoDataError(DEMO_ACCOUNTS_REFUSED)
+    added: list[User] = []
+    for account in DEMO_ACCOUNTS:
+        if find_user_by_email(session, account.email) is not None:
+            continue
+        partner = None
+        if account.partner_slug is not None:
+            partner = session.exec(
+                select(Partner).where(Partner.slug == account.partner_slug)
+            ).first()
+            if partner is None:
+                continue
+        user = User(
+            email=account.email,
+            name=account.name,
+            role=account.role,
+            partner_id=partner.id if partner is not None else None,
+            password_hash=hash_password(DEMO_PASSWORD),
+            is_demo=True,
+            created_at=clock.now(),
+        )
+        session.add(user)
+        session.flush()
+        audit.record(
+            session,
+            actor=None,
+            action="user.created",
+            entity_type="user",
+            entity_id=user.id,
+            after={
+                "email": account.email,
+                "name": account.name,
+                "role": account.role,
+                "partner": account.partner_slug,
+                "demo": True,
+            },
+        )
+        added.append(user)
+    return added
 
 
 # --- the words ------------------------------------------------------------------
