@@ -19,9 +19,14 @@ from tracker.models import Partner, Role, User
 
 
 def sign_in_as(client: FlaskClient, user: User) -> User:
-    """Make ``client`` signed in as ``user``, as the sign-in form would."""
+    """Make ``client`` signed in as ``user``, as the sign-in form would after every step.
+
+    The session counts as having passed two-step verification, whether or not the
+    account has it, so an admin or engagement account made by a factory can use the
+    workspace without setting it up (tests/integration/test_two_factor.py tests that).
+    """
     with client.application.test_request_context():
-        values = auth.session_values(user)
+        values = auth.session_values(user, second_factor_done=True)
     with client.session_transaction() as flask_session:
         flask_session.clear()
         flask_session.update(values)

@@ -8,7 +8,13 @@ from typing import Any
 from flask import Flask
 from flask_htmx import HTMX
 from flask_wtf import CSRFProtect
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    select_autoescape,
+)
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import db, rendering
@@ -46,6 +52,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_options = {
         **app.jinja_options,
         "undefined": ChainableUndefined,
+        # The NHS macros are .jinja files: without this, text passed to them (names,
+        # titles, quotes) would be written out unescaped. Email bodies (.txt) stay plain.
+        "autoescape": select_autoescape(["html", "htm", "xml", "jinja"]),
         "loader": ChoiceLoader(
             [
                 FileSystemLoader(str(PROJECT_ROOT / "templates")),

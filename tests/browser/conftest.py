@@ -13,12 +13,14 @@ import os
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -31,6 +33,7 @@ from tracker.db import get_database, make_engine
 from tracker.demo import load_demo_data
 from tracker.manage.passwords import HashCost
 from tracker.manage.services import create_user
+from tracker.manage.two_factor import REQUIRED_ROLES, new_secret
 from tracker.models import Area, Commitment, Community, Engagement, Issue, Partner, Role, Theme
 from tracker.rules import overdue_clause
 
@@ -97,6 +100,8 @@ class StaffAccount:
     email: str
     password: str
     user_id: int
+    #: The authenticator app's secret when the account has two-step verification.
+    totp_secret: str | None = None
 
 
 #: Each browser test's accounts are new, so tests never share a session or a lockout.
@@ -105,10 +110,22 @@ STAFF_PASSWORD = "willow harbour compass"
 
 @pytest.fixture
 def staff_account(live_server: LiveServer) -> Callable[..., StaffAccount]:
-    """Make a staff account of a role (a partner lead needs ``partner_slug``)."""
+    """Make a staff account of a role (a partner lead needs ``partner_slug``).
 
-    def make(role: Role, partner_slug: str | None = None, name: str = "") -> StaffAccount:
+    Admins and the engagement team get two-step verification unless ``two_factor``
+    is False, as their role requires it; partner leads get it when ``two_factor`` is
+    True. :func:`browser_sign_in` types the current code from the secret.
+    """
+
+    def make(
+        role: Role,
+        partner_slug: str | None = None,
+        name: str = "",
+        two_factor: bool | None = None,
+    ) -> StaffAccount:
         email = f"{role.value}-{secrets.token_hex(4)}@example.nhs.uk"
+        if two_factor is None:
+            two_factor = role in REQUIRED_ROLES
         with live_server.app.app_context(), live_server.session() as session:
             user = create_user(
                 session,
@@ -118,19 +135,44 @@ def staff_account(live_server: LiveServer) -> Callable[..., StaffAccount]:
                 password=STAFF_PASSWORD,
                 partner_slug=partner_slug,
             )
+            totp_secret = None
+            if two_factor:
+                # As if set up earlier: no code has been used yet.
+                totp_secret = new_secret()
+                user.totp_secret = totp_secret
+                user.totp_enabled_at = datetime.now(UTC)
+                session.add(user)
+                session.commit()
             assert user.id is not None
-            return StaffAccount(email=email, password=STAFF_PASSWORD, user_id=user.id)
+            return StaffAccount(
+                email=email, password=STAFF_PASSWORD, user_id=user.id, totp_secret=totp_secret
+            )
 
     return make
 
 
 def browser_sign_in(page: Page, live_server: LiveServer, account: StaffAccount) -> None:
-    """Sign ``account`` in through the sign-in form, as a person would."""
+    """Sign ``account`` in through the sign-in form, as a person would.
+
+    With two-step verification, the code an authenticator app would show is typed on
+    the code page. A code works only once, so when an earlier sign-in of the same
+    account has used this 30-second step's code, this waits for the next one.
+    """
     page.goto(live_server("/login"))
     page.get_by_label("Email address").fill(account.email)
     page.get_by_label("Password", exact=True).fill(account.password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server("/manage") + "*")
+    if account.totp_secret is not None:
+        page.wait_for_url(live_server("/login/code"))
+        for _attempt in range(2):
+            page.get_by_label("Security code").fill(pyotp.TOTP(account.totp_secret).now())
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
+            if page.get_by_text("This code has already been used").count() == 0:
+                break
+            time.sleep(30 - time.time() % 30 + 0.5)
+    # Any workspace page: where they were heading, or set-up if their role requires it.
+    page.wait_for_url(live_server("/manage") + "**")
 
 
 def _samples(session: Session, today: date) -> dict[str, str]:

@@ -28,12 +28,12 @@ from tracker.public.queries import (
 )
 
 #: Public references name records of these kinds; other records are found by number.
-REFERENCE_KINDS: dict[str, type[Any]] = {
-    "EN": Engagement,
-    "YS": Issue,
-    "WW": Commitment,
+#: Prefix: (the record's model, its audit entity type).
+REFERENCE_KINDS: dict[str, tuple[Any, str]] = {
+    "EN": (Engagement, "engagement"),
+    "YS": (Issue, "issue"),
+    "WW": (Commitment, "commitment"),
 }
-ENTITY_FOR_MODEL = {Engagement: "engagement", Issue: "issue", Commitment: "commitment"}
 
 
 @dataclass(frozen=True)
@@ -112,13 +112,14 @@ def _start_of(day: date) -> datetime:
 def _record_clause(session: Session, record: str) -> sa.ColumnElement[bool]:
     """Events about the record named ``record``: ``WW-0107``, ``YS-42`` or a bare number."""
     prefix, _, number = record.partition("-")
-    model = REFERENCE_KINDS.get(prefix)
-    if model is not None and number.isdigit():
+    kind = REFERENCE_KINDS.get(prefix)
+    if kind is not None and number.isdigit():
+        model, entity_type = kind
         record_id = session.execute(
             sa.select(model.id).where(model.number == int(number))
         ).scalar_one_or_none()
         return sa.and_(
-            col(AuditEvent.entity_type) == ENTITY_FOR_MODEL[model],
+            col(AuditEvent.entity_type) == entity_type,
             col(AuditEvent.entity_id) == (record_id if record_id is not None else -1),
         )
     if record.isdigit():

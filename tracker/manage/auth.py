@@ -2,11 +2,22 @@
 
 This is the one place that reads or writes the signed-in part of the session.
 A session holds the user's id, when they signed in and when they were last seen
-(seconds since the epoch). Before each request to the staff workspace the session
-is checked against the idle and absolute timeouts (SESSION_IDLE_MINUTES,
-SESSION_ABSOLUTE_HOURS) and against the account: a deactivated account, or one
-whose sessions were all ended by a sign-out (see ``User.session_generation``), has
-no current user.
+(seconds since the epoch), and whether the second factor was passed. Before each
+request to the staff workspace the session is checked against the idle and absolute
+timeouts (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS) and against the account: a
+deactivated account, one whose sessions were all ended by a sign-out (see
+``User.session_generation``), or one with two-step verification whose session never
+passed it, has no current user.
+
+Signing in with two-step verification takes two requests. After the right password
+the session holds only a *pending* marker (the account's id and when the password
+was accepted), never ``USER_ID``; the code page (``/login/code``) turns it into a
+signed-in session. A pending marker lasts :data:`PENDING_MINUTES`.
+
+While someone sets up two-step verification, the new secret waits in the session
+(:func:`setup_secret`) and reaches the database only once they have typed a code
+that proves their app holds it. The session cookie is signed, not encrypted: the
+secret is readable by whoever holds the cookie, which is the person it belongs to.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from tracker import clock
 from tracker.db import get_session
+from tracker.manage import two_factor
 from tracker.models import User
 
 USER_ID = "user_id"
@@ -29,27 +41,43 @@ SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
 SESSION_NONCE = "session_nonce"
 GENERATION = "generation"
+#: True once this session has passed two-step verification (or set it up).
+SECOND_FACTOR_DONE = "second_factor_done"
 
-#: Why a session ended, shown on the sign-in page: set by :func:`load_current_user`.
+PENDING_USER_ID = "pending_user_id"
+PENDING_SINCE = "pending_since"
+PENDING_GENERATION = "pending_generation"
+PENDING_NEXT = "pending_next"
+#: How long the code step waits after the right password before starting again.
+PENDING_MINUTES = 5
+
+TWO_FACTOR_SETUP = "two_factor_setup"
+
+#: Why a session ended, shown on the sign-in page: set by :func:`load_current_user`
+#: and :func:`pending_user`.
 ENDED_REASON = "session_ended"
 IDLE = "idle"
 EXPIRED = "expired"
+CODE_EXPIRED = "code_expired"
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 
-def begin_session(user: User) -> None:
+def begin_session(user: User, *, second_factor_done: bool = False) -> None:
     """Start a fresh session for ``user``.
 
     Everything from before sign-in is dropped and a random value added, so the
     signed cookie after sign-in shares nothing with the one before (session fixation).
+    ``second_factor_done`` says the person has just typed a right code (or set up
+    two-step verification); without it an account with two-step verification gets
+    no session at all, and a role that requires it must set it up first.
     """
     session.clear()
-    session.update(session_values(user))
+    session.update(session_values(user, second_factor_done=second_factor_done))
     g.current_user = user
 
 
-def session_values(user: User) -> dict[str, object]:
+def session_values(user: User, *, second_factor_done: bool = False) -> dict[str, object]:
     """What a freshly signed-in session holds for ``user``."""
     now = clock.now().timestamp()
     return {
@@ -58,7 +86,24 @@ def session_values(user: User) -> dict[str, object]:
         LAST_SEEN_AT: now,
         SESSION_NONCE: secrets.token_urlsafe(16),
         GENERATION: user.session_generation,
+        SECOND_FACTOR_DONE: second_factor_done,
     }
+
+
+def second_factor_done() -> bool:
+    return bool(session.get(SECOND_FACTOR_DONE))
+
+
+def mark_second_factor_done() -> None:
+    """This session has just set up two-step verification: it counts as passed."""
+    session[SECOND_FACTOR_DONE] = True
+
+
+def must_set_up_second_factor(user: User) -> bool:
+    """True when ``user`` may use only the set-up page until two-step verification is on."""
+    return not second_factor_done() and two_factor.setup_required(
+        user, current_app.config["TRACKER_ENV"]
+    )
 
 
 def end_session() -> None:
@@ -108,9 +153,88 @@ def load_current_user() -> User | None:
     ):
         end_session()
         return None
+    if account.totp_secret is not None and not second_factor_done():
+        # Two-step verification was turned on after this session began (perhaps in
+        # another browser): a session that never passed it does not count.
+        end_session()
+        return None
     session[LAST_SEEN_AT] = now.timestamp()
     g.current_user = account
     return account
+
+
+# --- the code step of signing in ------------------------------------------------------
+
+
+def begin_pending(user: User, next_url: str) -> None:
+    """Remember that ``user`` typed the right password and now owes a code.
+
+    The session is emptied first, like :func:`begin_session`, but gets no ``USER_ID``:
+    until the code is right nobody is signed in.
+    """
+    session.clear()
+    session.update(
+        {
+            PENDING_USER_ID: user.id,
+            PENDING_SINCE: clock.now().timestamp(),
+            PENDING_GENERATION: user.session_generation,
+            PENDING_NEXT: next_url,
+        }
+    )
+
+
+def pending_user() -> User | None:
+    """The account waiting for its code, or None (with the reason kept if it expired)."""
+    user_id = session.get(PENDING_USER_ID)
+    if user_id is None:
+        return None
+    try:
+        since = datetime.fromtimestamp(float(session[PENDING_SINCE]), UTC)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        end_pending()
+        return None
+    if clock.now() - since >= timedelta(minutes=PENDING_MINUTES):
+        end_pending()
+        session[ENDED_REASON] = CODE_EXPIRED
+        return None
+    account = get_session().get(User, user_id)
+    if (
+        account is None
+        or not account.is_active
+        or session.get(PENDING_GENERATION) != account.session_generation
+    ):
+        end_pending()
+        return None
+    return account
+
+
+def pending_next_url() -> str:
+    return str(session.get(PENDING_NEXT) or "")
+
+
+def end_pending() -> None:
+    for key in (PENDING_USER_ID, PENDING_SINCE, PENDING_GENERATION, PENDING_NEXT):
+        session.pop(key, None)
+
+
+# --- setting up two-step verification ----------------------------------------------
+
+
+def setup_secret() -> str:
+    """The secret being set up in this session, made on first use.
+
+    It stays the same across reloads of the set-up page, so a code from an app that
+    scanned the first QR code still works.
+    """
+    secret = session.get(TWO_FACTOR_SETUP)
+    if not isinstance(secret, str) or not two_factor.is_valid_secret(secret):
+        secret = two_factor.new_secret()
+        session[TWO_FACTOR_SETUP] = secret
+    return secret
+
+
+def forget_setup_secret() -> None:
+    session.pop(TWO_FACTOR_SETUP, None)
 
 
 def current_user() -> User | None:

@@ -131,6 +131,13 @@ def sign_in(session: Session, email: str, password: str, client_address: str) ->
     user = find_user_by_email(session, email)
     if user is not None and not user.is_active:
         user = None
+    if user is not None and user.is_demo and current_app.config["TRACKER_ENV"] == "production":
+        # Demo accounts share a password printed in the README: refused like wrong details.
+        passwords.verify_password(None, password)
+        _record_address_failure(session, client_address, now)
+        _audit(session, "sign_in.demo_refused", user)
+        session.commit()
+        return SignInResult(refusal=SignInRefusal.WRONG_DETAILS)
     locked_until = _aware(user.locked_until) if user is not None else None
     if user is not None and locked_until is not None and locked_until > now:
         _audit(session, "sign_in.refused_locked", user)
@@ -161,6 +168,14 @@ def sign_in(session: Session, email: str, password: str, client_address: str) ->
     assert user.password_hash is not None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
+    if user.totp_secret is not None:
+        # Only the first step: the count of wrong attempts stays until the code is right
+        # (tracker/manage/two_factor.py), or someone with the password could retype it
+        # after every few wrong codes and guess codes for ever.
+        session.add(user)
+        _audit(session, "sign_in.password_accepted", user)
+        session.commit()
+        return SignInResult(user=user)
     user.failed_sign_in_count = 0
     user.locked_until = None
     user.last_signed_in_at = now
@@ -262,3 +277,88 @@ def create_user(
     )
     session.commit()
     return user
+
+
+# --- your own account: the current password, and changing it ----------------------
+
+
+class CurrentPasswordError(AccountError):
+    """The current password typed to confirm a change was wrong, or the account is locked."""
+
+
+def locked_until(user: User, now: datetime) -> datetime | None:
+    """When ``user``'s lockout ends, if it has not ended yet."""
+    moment = _aware(user.locked_until)
+    return moment if moment is not None and moment > now else None
+
+
+def record_failed_attempt(session: Session, user: User, action: str) -> datetime | None:
+    """Count one wrong password or code against ``user``'s lockout; does not commit.
+
+    Wrong one-time codes and wrong current passwords count towards the same limit as
+    wrong passwords at sign-in (``SIGN_IN_MAX_FAILURES``), so a stolen password
+    cannot be used to guess the code, nor a stolen session to guess the password.
+    Returns when the lockout ends, if this attempt locked the account.
+    """
+    now = clock.now()
+    user.failed_sign_in_count += 1
+    _audit(session, action, user, after={"failures": user.failed_sign_in_count})
+    session.add(user)
+    if user.failed_sign_in_count < current_app.config["SIGN_IN_MAX_FAILURES"]:
+        return None
+    user.locked_until = now + _window()
+    user.failed_sign_in_count = 0
+    _audit(session, "sign_in.locked", user, after={"locked_until": _iso(user.locked_until)})
+    return user.locked_until
+
+
+def locked_message(retry_after: datetime, attempts: str = "wrong passwords") -> str:
+    from tracker.rendering import format_time
+
+    return (
+        f"This account is locked because of too many {attempts}. "
+        f"Try again after {format_time(retry_after)}."
+    )
+
+
+def confirm_password(session: Session, user: User, password: str) -> None:
+    """Raise :class:`CurrentPasswordError` unless ``password`` is ``user``'s own.
+
+    A wrong one counts towards the lockout and is committed at once, so it is kept
+    whatever the caller does next; while the account is locked every check fails.
+    """
+    now = clock.now()
+    until = locked_until(user, now)
+    if until is not None:
+        raise CurrentPasswordError(locked_message(until))
+    if passwords.verify_password(user.password_hash, password):
+        return
+    until = record_failed_attempt(session, user, "password.check_failed")
+    session.commit()
+    if until is not None:
+        raise CurrentPasswordError(locked_message(until))
+    raise CurrentPasswordError("Your current password is not correct")
+
+
+def change_password(
+    session: Session, user: User, *, current_password: str, new_password: str
+) -> None:
+    """Give ``user`` a new password after checking their current one.
+
+    Every other session of the account ends (``session_generation`` moves on): the
+    caller begins a fresh session for the person who made the change.
+    Raises :class:`CurrentPasswordError` or :class:`AccountError`; writes nothing else
+    then.
+    """
+    confirm_password(session, user, current_password)
+    problem = passwords.password_problem(new_password, email=user.email, name=user.name)
+    if problem is not None:
+        raise AccountError(problem)
+    if passwords.verify_password(user.password_hash, new_password):
+        raise AccountError("Enter a new password that is different from your current one")
+    user.password_hash = passwords.hash_password(new_password)
+    user.session_generation += 1
+    user.failed_sign_in_count = 0
+    session.add(user)
+    _audit(session, "password.changed", user)
+    session.commit()
