@@ -42,7 +42,6 @@ from sqlmodel import Session, col, func, select
 from tracker import audit, clock
 from tracker.errors import TrackerError
 from tracker.manage import services
-from tracker.manage.services import SignInResult
 from tracker.models import RecoveryCode, Role, User
 
 DIGITS = 6

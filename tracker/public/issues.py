@@ -33,6 +33,7 @@ from tracker.models import (
     IssueCommunityLink,
     IssueSupportingPartnerLink,
     IssueThemeLink,
+    LeadPartnerChange,
     Partner,
     Theme,
     Update,
@@ -708,9 +709,10 @@ class CommitmentSummary:
 class HistoryEvent:
     """One dated entry in an issue's public history.
 
-    ``kind`` is one of ``raised``, ``committed``, ``update`` and ``delivered``. An
-    update that was hidden keeps its place, its date and any change of status or
-    target date it made, but not its words: only when and why it was hidden.
+    ``kind`` is one of ``raised``, ``lead_partner_changed``, ``committed``, ``update``
+    and ``delivered``. An update that was hidden keeps its place, its date and any
+    change of status or target date it made, but not its words: only when and why it
+    was hidden.
     """
 
     on: date
@@ -718,6 +720,7 @@ class HistoryEvent:
     commitment: Commitment | None = None
     update: Update | None = None
     hidden_on: date | None = None
+    lead_partner_change: LeadPartnerChange | None = None
 
     @property
     def status_changed(self) -> bool:
@@ -751,14 +754,31 @@ def london_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
 
 
-_EVENT_ORDER = {"raised": 0, "committed": 1, "update": 2, "delivered": 3}
+# Events of one day: raised first, then commitments made; updates and changes of
+# lead partner follow in the order they happened, and deliveries come last.
+def _utc(moment: datetime) -> datetime:
+    """A stored moment as naive UTC, so moments from either database compare."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None)
+
+
+_EVENT_ORDER = {"raised": 0, "committed": 1, "update": 2, "lead_partner_changed": 2, "delivered": 3}
 
 
 def issue_history(issue: Issue) -> list[HistoryEvent]:
-    """The issue's public history, oldest first: raised, each commitment made, every
-    update on them (hidden ones as a trace), and each delivery not already recorded
-    by an update."""
+    """The issue's public history, oldest first: raised, each change of lead partner
+    (with its reason), each commitment made, every update on them (hidden ones as a
+    trace), and each delivery not already recorded by an update."""
     events = [HistoryEvent(on=issue.raised_on, kind="raised")]
+    for change in issue.lead_partner_changes:
+        events.append(
+            HistoryEvent(
+                on=london_date(change.changed_at),
+                kind="lead_partner_changed",
+                lead_partner_change=change,
+            )
+        )
     for commitment in issue.commitments:
         events.append(
             HistoryEvent(on=commitment.committed_on, kind="committed", commitment=commitment)
@@ -781,7 +801,11 @@ def issue_history(issue: Issue) -> list[HistoryEvent]:
             )
 
     def key(event: HistoryEvent) -> tuple[Any, ...]:
-        posted = event.update.posted_at.replace(tzinfo=None) if event.update else datetime.min
+        posted = datetime.min
+        if event.update is not None:
+            posted = _utc(event.update.posted_at)
+        elif event.lead_partner_change is not None:
+            posted = _utc(event.lead_partner_change.changed_at)
         number = event.commitment.number if event.commitment else 0
         return (event.on, _EVENT_ORDER[event.kind], posted, number)
 
@@ -791,26 +815,34 @@ def issue_history(issue: Issue) -> list[HistoryEvent]:
 def issue_detail(session: Session, number: int, today: date, threshold_days: int) -> IssueDetail:
     """The issue with public reference number ``number``, for its page.
 
-    Always eight queries, however much it holds: the issue with its lead partner,
-    then its supporting partners, themes, areas, communities, engagements,
-    commitments (with their partners) and those commitments' updates.
+    Always eight queries, however much it holds: the issue with its lead partner
+    and the changes of lead partner (joined, as there are few), then its supporting
+    partners, themes, areas, communities, engagements, commitments (with their
+    partners) and those commitments' updates.
     Raises :class:`RecordNotFound` when there is no such issue.
     """
     commitments = selectinload(relationship(Issue.commitments))
-    issue = session.exec(
-        select(Issue)
-        .where(col(Issue.number) == number)
-        .options(
-            joinedload(relationship(Issue.lead_partner)),
-            selectinload(relationship(Issue.supporting_partners)),
-            selectinload(relationship(Issue.themes)),
-            selectinload(relationship(Issue.areas)),
-            selectinload(relationship(Issue.communities)),
-            selectinload(relationship(Issue.engagements)),
-            commitments.joinedload(relationship(Commitment.partner)),
-            commitments.selectinload(relationship(Commitment.updates)),
+    lead_changes = joinedload(relationship(Issue.lead_partner_changes))
+    issue = (
+        session.exec(
+            select(Issue)
+            .where(col(Issue.number) == number)
+            .options(
+                joinedload(relationship(Issue.lead_partner)),
+                lead_changes.joinedload(relationship(LeadPartnerChange.previous_partner)),
+                lead_changes.joinedload(relationship(LeadPartnerChange.new_partner)),
+                selectinload(relationship(Issue.supporting_partners)),
+                selectinload(relationship(Issue.themes)),
+                selectinload(relationship(Issue.areas)),
+                selectinload(relationship(Issue.communities)),
+                selectinload(relationship(Issue.engagements)),
+                commitments.joinedload(relationship(Commitment.partner)),
+                commitments.selectinload(relationship(Commitment.updates)),
+            )
         )
-    ).one_or_none()
+        .unique()
+        .one_or_none()
+    )
     if issue is None:
         reference = format_reference(Issue.REFERENCE_PREFIX, number)
         raise RecordNotFound(
