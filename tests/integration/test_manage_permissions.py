@@ -10,6 +10,7 @@ the token; the last test sends every write without one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -26,18 +27,67 @@ from tests.factories import (
     make_user,
 )
 from tests.workspace import csrf_token, sign_in_as
-from tracker.models import IssueSupportingPartnerLink, Role
+from tracker.db import get_database
+from tracker.models import IssueSupportingPartnerLink, Report, ReportDocument, ReportRequest, Role
 
 #: Who may use each workspace endpoint.
 #: - "everyone": any signed-in person;
 #: - "team": admins and the engagement team;
 #: - "admin": admins only;
 #: - "scoped": the team, and a partner lead for their own partner's records only;
-#: - "users": admins for every account, the engagement team for all but admins'.
+#: - "users": admins for every account, the engagement team for all but admins';
+#: - "partner": partner leads only.
 ACCESS: dict[str, str] = {
     "manage.workspace": "everyone",
     "manage.audit_log_page": "admin",
+    # Your own account (tracker/manage/account_views.py).
+    "manage.account": "everyone",
+    "manage.change_password": "everyone",
+    "manage.recovery_codes": "everyone",
+    "manage.two_factor_setup": "everyone",
+    # Only partner leads may go without two-step verification.
+    "manage.two_factor_turn_off": "partner",
+    # Commitments and their updates (tracker/manage/dashboard_views.py).
+    "manage.commitment": "scoped",
+    "manage.post_update": "scoped",
+    "manage.edit_commitment": "scoped",
+    "manage.new_commitment": "scoped",
+    # Engagements, issues, moderation and reference data (tracker/manage/record_views.py).
+    "manage.engagements": "team",
+    "manage.new_engagement": "team",
+    "manage.engagement": "team",
+    "manage.edit_engagement": "team",
+    "manage.issues": "everyone",
+    "manage.issue": "scoped",
+    "manage.new_issue": "team",
+    "manage.edit_issue": "team",
+    "manage.lead_partner": "team",
+    "manage.hide_update": "team",
+    "manage.reference_data": "team",
+    "manage.reference_list": "team",
+    "manage.new_reference_record": "team",
+    "manage.edit_reference_record": "team",
+    # Users (tracker/manage/user_views.py).
+    "manage.users": "team",
+    "manage.invite_user": "team",
+    "manage.user": "users",
+    "manage.change_user_role": "users",
+    "manage.deactivate_user": "users",
+    "manage.reactivate_user": "users",
+    "manage.resend_invitation": "users",
+    "manage.send_password_reset": "users",
+    # Board reports and the scheduler's run log (tracker/manage/report_views.py).
+    "manage.reports": "team",
+    "manage.request_report": "team",
+    "manage.report_request": "team",
+    "manage.report": "team",
+    "manage.report_preview": "team",
+    "manage.report_pdf": "team",
+    "manage.publish_report": "team",
+    "manage.job_runs": "admin",
 }
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 #: Tables whose rows a refused request may still add: none.
 UNCHANGED_TABLES = [table for table in SQLModel.metadata.sorted_tables]
@@ -63,33 +113,53 @@ def world(session: Session) -> World:
     own_update = make_update(session, commitment_id=own_commitment.id)
     other_update = make_update(session, commitment_id=other_commitment.id)
     engagement = make_engagement(session)
-    admin = make_user(session, role=Role.ADMIN, name="Admin")
-    team = make_user(session, role=Role.ENGAGEMENT, name="Engagement officer")
+    report = Report(
+        period="2026/27 Q2",
+        period_start=date(2026, 7, 1),
+        period_end=date(2026, 9, 30),
+        title="Board report",
+        as_at=date(2026, 10, 1),
+    )
+    session.add(report)
+    session.flush()
+    assert report.id is not None
+    session.add(ReportDocument(report_id=report.id, html="<p>Report</p>", pdf=b"%PDF-1.7"))
+    report_request = ReportRequest(period="2026/27 Q2")
+    session.add(report_request)
+    # Admins and the engagement team always have two-step verification.
+    two_factor = {"totp_secret": "JBSWY3DPEHPK3PXP", "totp_enabled_at": NOW}
+    admin = make_user(session, role=Role.ADMIN, name="Admin", **two_factor)
+    other_admin = make_user(session, role=Role.ADMIN, name="Another admin", **two_factor)
+    team = make_user(session, role=Role.ENGAGEMENT, name="Engagement officer", **two_factor)
     lead = make_user(session, role=Role.PARTNER, partner_id=own.id, name="Own lead")
     other_lead = make_user(session, role=Role.PARTNER, partner_id=other.id, name="Other lead")
     session.flush()
+    shared = {
+        "engagement_ref": engagement.reference,
+        "kind": "partners",
+        "report_id": report.id,
+        "request_id": report_request.id,
+    }
     values = {
         "own": {
             "commitment_ref": own_commitment.reference,
             "issue_ref": own_issue.reference,
-            "engagement_ref": engagement.reference,
             "update_id": own_update.id,
             "user_id": lead.id,
             "partner_slug": own.slug,
-            "kind": "partners",
             "slug": own.slug,
+            **shared,
         },
         "other": {
             "commitment_ref": other_commitment.reference,
             "issue_ref": other_issue.reference,
-            "engagement_ref": engagement.reference,
             "update_id": other_update.id,
             "user_id": other_lead.id,
             "partner_slug": other.slug,
-            "kind": "partners",
             "slug": other.slug,
+            **shared,
         },
-        "admin": {"user_id": admin.id},
+        "admin": {"user_id": other_admin.id},
     }
     return World(values=values, accounts={"admin": admin, "team": team, "lead": lead})
 
@@ -134,7 +204,10 @@ def request(client, app: Flask, endpoint: str, method: str, values: dict[str, An
     url = url_for_route(app, endpoint, method, values)
     if method == "GET":
         return client.get(url)
-    return client.open(url, method=method, data={"csrf_token": csrf_token(client)})
+    # Signed-in people read a token from their workspace; anonymous ones from /login.
+    signed_in = client.get("/manage").status_code == 200
+    token = csrf_token(client, "/manage" if signed_in else "/login")
+    return client.open(url, method=method, data={"csrf_token": token})
 
 
 def expected(rule: str, actor: str, scope: str) -> bool:
@@ -145,6 +218,8 @@ def expected(rule: str, actor: str, scope: str) -> bool:
         return True
     if rule == "admin":
         return actor == "admin"
+    if rule == "partner":
+        return actor == "lead"
     if rule == "users":
         # The engagement team manages every account but admins'.
         return actor == "admin" or (actor == "team" and scope != "admin")
@@ -157,6 +232,7 @@ ACTORS = ["anonymous", "admin", "team", "lead"]
 
 
 def test_nobody_gets_further_than_their_role_and_partner_allow(app, client, session, world):
+    connection = get_database(app).sessionmaker.kw["bind"]
     escalations: list[str] = []
     changed: list[str] = []
     for endpoint, method, variables in workspace_routes(app):
@@ -174,6 +250,9 @@ def test_nobody_gets_further_than_their_role_and_partner_allow(app, client, sess
                 if actor != "anonymous":
                     sign_in_as(client, world.accounts[actor])
                 before = database_contents(session)
+                # Each request starts from the same world: an allowed write (deactivating
+                # an account, say) is undone before the next request.
+                savepoint = connection.begin_nested()
                 response = request(client, app, endpoint, method, values)
                 allowed = expected(access, actor, scope)
                 label = f"{method} {endpoint} as {actor} on {scope} records"
@@ -183,13 +262,15 @@ def test_nobody_gets_further_than_their_role_and_partner_allow(app, client, sess
                     ].startswith("/login")
                 else:
                     refused_properly = response.status_code in (403, 404)
+                after = database_contents(session)
+                savepoint.rollback()
                 if allowed:
                     if refused_properly and actor != "anonymous" and response.status_code == 403:
                         escalations.append(f"{label}: refused with 403 but should be allowed")
                     continue
                 if not refused_properly:
                     escalations.append(f"{label}: got {response.status_code}, expected a refusal")
-                if database_contents(session) != before:
+                if after != before:
                     changed.append(label)
     assert not escalations, "\n".join(escalations)
     assert not changed, "refused requests changed the database:\n" + "\n".join(changed)
