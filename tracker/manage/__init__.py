@@ -1,15 +1,19 @@
 """The staff workspace: sign-in and sign-out, and the pages under ``/manage``.
 
 Modules:
-- :mod:`~tracker.manage.auth`: who is signed in, timeouts, the sign-in check;
 - :mod:`~tracker.manage.permissions`: who may do what (roles and partner scope);
-- :mod:`~tracker.manage.passwords`: password rules and hashing;
-- :mod:`~tracker.manage.services`: sign-in and account writes, each audited;
-- views, one module per area: :mod:`views` (sign-in), :mod:`dashboard_views`
-  (commitments and updates), :mod:`record_views` (engagements, issues, moderation
-  and reference data), :mod:`user_views` (users and invitations),
-  :mod:`account_views` (your account, password resets and the second factor),
-  :mod:`audit_views` (the audit log).
+- :mod:`~tracker.manage.auth`: who is signed in, timeouts, the sign-in check;
+- :mod:`~tracker.manage.passwords` and :mod:`~tracker.manage.two_factor`: password
+  rules and hashing; one-time codes and recovery codes;
+- :mod:`~tracker.manage.services`: sign-in and account creation, each audited;
+- one service module per area, each write with its audit event:
+  :mod:`commitments` (dashboard, updates, conflicts), :mod:`records` (engagements,
+  issues, lead partner changes, moderation, reference data), :mod:`accounts`
+  (users, invitations, emailed links), :mod:`audit_log` (reading the log);
+- views, one module per area: :mod:`views` (sign-in), :mod:`dashboard_views`,
+  :mod:`record_views`, :mod:`user_views` (users and the ``/account/...`` link
+  pages), :mod:`account_views` (your own account and two-step verification),
+  :mod:`audit_views`, :mod:`report_views` (board reports and the run log).
 """
 
 from typing import Any
