@@ -76,6 +76,7 @@ ACCESS: dict[str, str] = {
     "manage.reactivate_user": "users",
     "manage.resend_invitation": "users",
     "manage.send_password_reset": "users",
+    "manage.reset_two_factor": "users",
     # Board reports and the scheduler's run log (tracker/manage/report_views.py).
     "manage.reports": "team",
     "manage.request_report": "team",

@@ -1,5 +1,6 @@
-"""Staff accounts after sign-in: invitations, roles and partners, deactivation, and
-the single-use links sent by email (invitations and password resets).
+"""Staff accounts after sign-in: invitations, roles and partners, deactivation,
+resetting someone's two-step verification, and the single-use links sent by email
+(invitations and password resets).
 
 Who may do what is in :mod:`tracker.manage.permissions`: admins manage everyone,
 the engagement team everyone but admins, and only admins make admins. The services
@@ -22,15 +23,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, func, select
 
 from tracker import audit, clock, mail
-from tracker.manage import passwords
+from tracker.manage import passwords, two_factor
 from tracker.manage.permissions import Forbidden, may_grant_role, may_manage_user
 from tracker.manage.services import AccountError, find_user_by_email, normalise_email
-from tracker.models import AccountToken, Partner, Role, TokenPurpose, User
+from tracker.models import AccountToken, Partner, RecoveryCode, Role, TokenPurpose, User
 
 #: Random bytes in each emailed token (URL-safe base64 in the link).
 TOKEN_BYTES = 32
@@ -47,6 +49,8 @@ RESET_REQUEST_WINDOW = timedelta(minutes=15)
 
 NAME_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 320
+#: The reason typed when resetting someone's two-step verification, kept in the audit log.
+TWO_FACTOR_RESET_REASON_MAX_LENGTH = 500
 
 
 class AccountProblem(AccountError):
@@ -459,6 +463,71 @@ def send_password_reset(session: Session, actor: User, account: User) -> Emailed
     )
     session.commit()
     return EmailedLink(user=account, token=token, purpose=TokenPurpose.PASSWORD_RESET)
+
+
+def may_reset_two_factor(actor: User, account: User) -> bool:
+    """Whoever manages ``account`` may reset its two-step verification, except their own.
+
+    Resetting your own would let anyone holding your password alone remove the second
+    step: people change their own on /manage/account, after their password.
+    """
+    return may_manage_user(actor, account) and actor.id != account.id
+
+
+def check_two_factor_reset(actor: User, account: User) -> None:
+    """Raise :class:`Forbidden` unless ``actor`` may reset ``account``'s two-step
+    verification, and :class:`AccountProblem` when it is not on."""
+    if actor.id == account.id:
+        raise Forbidden(
+            "You cannot reset your own two-step verification here: change it from Your account."
+        )
+    _ensure_may_manage(actor, account)
+    if account.totp_secret is None:
+        raise AccountProblem(
+            f"{account.name} does not have two-step verification turned on, "
+            "so there is nothing to reset."
+        )
+
+
+def reset_two_factor(session: Session, actor: User, account: User, *, reason: str) -> int:
+    """Turn off ``account``'s two-step verification for someone who lost their phone and
+    their recovery codes; returns how many unused recovery codes were thrown away.
+
+    Removes the secret and every recovery code and ends all the account's sessions,
+    so whoever holds the lost phone or a signed-in browser is shut out. Admins and
+    the engagement team must then set it up again at their next sign-in
+    (:func:`tracker.manage.two_factor.setup_required`). ``reason`` (how their identity
+    was checked, say) is required and kept in the ``two_factor.reset`` audit event.
+    Raises :class:`Forbidden` and :class:`AccountProblem` before writing anything.
+    """
+    check_two_factor_reset(actor, account)
+    reason = reason.strip()
+    if not reason:
+        raise AccountProblem("Enter why you are resetting their two-step verification", "reason")
+    if len(reason) > TWO_FACTOR_RESET_REASON_MAX_LENGTH:
+        raise AccountProblem(
+            f"The reason must be {TWO_FACTOR_RESET_REASON_MAX_LENGTH} characters or fewer",
+            "reason",
+        )
+
+    left = two_factor.recovery_codes_left(session, account)
+    account.totp_secret = None
+    account.totp_enabled_at = None
+    account.totp_last_step = None
+    account.session_generation += 1
+    session.add(account)
+    session.execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == account.id))
+    audit.record(
+        session,
+        actor=actor,
+        action="two_factor.reset",
+        entity_type="user",
+        entity_id=account.id,
+        before={"two_factor": "on", "recovery_codes_left": left},
+        after={"two_factor": "off", "reason": reason},
+    )
+    session.commit()
+    return left
 
 
 def _recent_reset_links(session: Session, user: User, now: datetime) -> int:

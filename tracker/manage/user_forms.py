@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, PasswordField, StringField
+from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from tracker.db import get_session
@@ -132,4 +132,30 @@ class ResetRequestForm(FlaskForm):
         "Email address",
         filters=[_strip],
         validators=_email_validators("Enter your email address"),
+    )
+
+
+class TwoFactorResetForm(FlaskForm):
+    """Why someone's two-step verification is being reset, and that their identity was checked.
+
+    The reason is kept in the audit log; the service checks it again.
+    """
+
+    reason = TextAreaField(
+        "Why you are resetting it",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter why you are resetting their two-step verification"),
+            Length(
+                max=accounts.TWO_FACTOR_RESET_REASON_MAX_LENGTH,
+                message=(
+                    f"The reason must be {accounts.TWO_FACTOR_RESET_REASON_MAX_LENGTH} "
+                    "characters or fewer"
+                ),
+            ),
+        ],
+    )
+    identity_checked = BooleanField(
+        "I have checked that it is really them asking",
+        validators=[DataRequired("Confirm that you have checked it is really them asking")],
     )

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from tracker.db import get_session
 from tracker.errors import RecordNotFound
 from tracker.mail import MailError
-from tracker.manage import accounts, auth, blueprint
+from tracker.manage import accounts, auth, blueprint, two_factor
 from tracker.manage.accounts import AccountProblem, LinkNotValid
 from tracker.manage.permissions import (
     TEAM_ROLES,
@@ -31,6 +31,7 @@ from tracker.manage.user_forms import (
     PasswordForm,
     ResetRequestForm,
     RoleForm,
+    TwoFactorResetForm,
 )
 from tracker.models import Role, TokenPurpose, User
 from tracker.rendering import format_time
@@ -124,7 +125,12 @@ def invite_user() -> Page:
     return redirect(url_for("manage.user", user_id=link.user.id))
 
 
-def _render_user(account: User, role_form: RoleForm | None = None, status: int = 200) -> Page:
+def _render_user(
+    account: User,
+    role_form: RoleForm | None = None,
+    reset_form: TwoFactorResetForm | None = None,
+    status: int = 200,
+) -> Page:
     user = _signed_in()
     if role_form is None:
         role_form = RoleForm(
@@ -132,6 +138,7 @@ def _render_user(account: User, role_form: RoleForm | None = None, status: int =
             role=account.role.value,
             partner=account.partner.slug if account.partner else "",
         )
+    two_factor_on = account.totp_secret is not None
     page = render_template(
         "manage/users/user.html",
         account=account,
@@ -139,6 +146,13 @@ def _render_user(account: User, role_form: RoleForm | None = None, status: int =
         is_self=account.id == user.id,
         role_form=role_form,
         roles=_grantable_roles(user),
+        two_factor_on=two_factor_on,
+        two_factor_required=two_factor.is_required(account),
+        recovery_codes_left=(
+            two_factor.recovery_codes_left(get_session(), account) if two_factor_on else 0
+        ),
+        may_reset_two_factor=two_factor_on and accounts.may_reset_two_factor(user, account),
+        reset_form=reset_form or TwoFactorResetForm(formdata=None),
         format_time=format_time,
     )
     return page, status
@@ -162,7 +176,7 @@ def change_user_role(user_id: int) -> Page:
     if role is not None and not may_grant_role(user, role):
         raise Forbidden(f"Only admins can make someone an {role.label.lower()}.")
     if not form.validate_on_submit():
-        return _render_user(account, form, 400)
+        return _render_user(account, form, status=400)
     assert role is not None
     try:
         changed = accounts.change_role(
@@ -170,7 +184,7 @@ def change_user_role(user_id: int) -> Page:
         )
     except AccountProblem as problem:
         getattr(form, problem.field or "role").errors.append(problem.message)
-        return _render_user(account, form, 400)
+        return _render_user(account, form, status=400)
     if changed:
         flash(f"{account.name} is now {_role_phrase(account)}.", "success")
     else:
@@ -250,6 +264,35 @@ def send_password_reset(user_id: int) -> Page:
         flash(f"The password reset email was not sent. {error.message}", "error")
     else:
         flash(f"A password reset link was sent to {account.email}.", "success")
+    return redirect(url_for("manage.user", user_id=account.id))
+
+
+@blueprint.route("/manage/users/<int:user_id>/reset-two-factor", methods=["POST"])
+@roles_required(*TEAM_ROLES)
+def reset_two_factor(user_id: int) -> Page:
+    """The team resets the two-step verification of accounts it manages, never its own."""
+    user, account = _action(user_id)
+    # Refused (403), or nothing to reset (400), before the form is read.
+    accounts.check_two_factor_reset(user, account)
+    form = TwoFactorResetForm()
+    if not form.validate_on_submit():
+        return _render_user(account, reset_form=form, status=400)
+    try:
+        accounts.reset_two_factor(get_session(), user, account, reason=form.reason.data or "")
+    except AccountProblem as problem:
+        form.reason.errors.append(problem.message)
+        return _render_user(account, reset_form=form, status=400)
+    if two_factor.is_required(account):
+        next_step = (
+            "They have been signed out everywhere. When they next sign in with their "
+            "password, they must set up two-step verification again on their new phone."
+        )
+    else:
+        next_step = (
+            "They have been signed out everywhere and can now sign in with their password "
+            "alone. They can set up two-step verification again from their account page."
+        )
+    flash(f"{account.name}’s two-step verification has been reset. {next_step}", "success")
     return redirect(url_for("manage.user", user_id=account.id))
 
 
