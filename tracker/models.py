@@ -493,7 +493,11 @@ class AuditEvent(SQLModel, table=True):
     """One write by anyone: who, when, what, before and after. Append-only."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_entity", "entity_type", "entity_id"),
+        # The audit log's action filter and its list of actions.
+        sa.Index("ix_audit_event_action", "action"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, index=True)

@@ -163,32 +163,29 @@ def changes_of(event: AuditEvent) -> list[tuple[str, Any, Any]]:
 
 
 def list_events(session: Session, filters: AuditFilters) -> Page[AuditRow]:
-    """One page of events, newest first, with the total across every page."""
+    """One page of events, newest first, with the total across every page.
+
+    The total is counted on its own first: a window count over the page query would
+    make the database read every matching event (before and after included) before
+    applying the limit.
+    """
     clauses = _clauses(session, filters)
-
-    def fetch(number: int) -> list[Any]:
-        statement = (
-            select(AuditEvent, User.name, sa.func.count().over().label("total"))
-            .outerjoin(User, col(User.id) == col(AuditEvent.user_id))
-            .where(*clauses)
-            .order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
-            .offset(row_offset(number))
-            .limit(PAGE_SIZE)
+    total = session.execute(
+        select(sa.func.count()).select_from(AuditEvent).where(*clauses)
+    ).scalar_one()
+    number = page_number(filters.page, total)
+    rows: list[Any] = []
+    if total:
+        rows = list(
+            session.execute(
+                select(AuditEvent, User.name)
+                .outerjoin(User, col(User.id) == col(AuditEvent.user_id))
+                .where(*clauses)
+                .order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
+                .offset(row_offset(number))
+                .limit(PAGE_SIZE)
+            ).all()
         )
-        return list(session.execute(statement).all())
-
-    number = filters.page
-    rows = fetch(number)
-    if rows:
-        total = rows[0].total
-    elif number > 1:
-        total = session.execute(
-            select(sa.func.count()).select_from(AuditEvent).where(*clauses)
-        ).scalar_one()
-        number = page_number(number, total)
-        rows = fetch(number) if total else []
-    else:
-        total = 0
     return Page(
         rows=[AuditRow(row.AuditEvent, row.name, changes_of(row.AuditEvent)) for row in rows],
         number=number,
