@@ -193,10 +193,12 @@ def test_an_update_that_cannot_be_a_row_shows_the_whole_page(
 # --- A new target date, on the public page --------------------------------------------
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_target_date_change_with_its_reason_shows_on_the_public_page(
-    page: Page, live_server: LiveServer, lead: StaffAccount
+    request: pytest.FixtureRequest, live_server: LiveServer, lead: StaffAccount, javascript: bool
 ) -> None:
-    reference = not_yet_due(live_server, 0)
+    page: Page = request.getfixturevalue("page" if javascript else "page_without_js")
+    reference = not_yet_due(live_server, 0 if javascript else 2)
     before = stored(live_server, reference)
     new_target = before.target_date + timedelta(days=91)
     browser_sign_in(page, live_server, lead)

@@ -91,21 +91,19 @@ def test_an_engagement_officer_records_an_issue_heard_at_an_engagement_and_resid
     assert engagement_ids == [engagement.id]
     assert issue.lead_partner_id == partner.id
 
-    # And, where the commitment pages exist, the partner's promise about it.
-    commitment_title = None
-    if "manage.new_commitment" in live_server.app.view_functions:
-        commitment_title = f"Run a later bus on clinic evenings {secrets.token_hex(3)}"
-        page.get_by_role("button", name="Make a commitment").click()
-        page.locator('[name="title"]').fill(commitment_title)
-        page.locator('[name="description"]').fill("Add a 9pm bus on clinic evenings.")
-        page.locator('[name="success_measure"]').fill("Patients can get home by bus.")
-        page.locator('[name="accountable_role"]').fill("Head of Transport")
-        page.locator('[name="target_date-day"]').fill("31")
-        page.locator('[name="target_date-month"]').fill("3")
-        page.locator('[name="target_date-year"]').fill("2027")
-        page.get_by_role("button", name="Make commitment").click()
-        expect(page.get_by_text(commitment_title).first).to_be_visible()
-        assert commitment_titles(live_server, issue.id) == [commitment_title]
+    # And the partner's promise about it.
+    commitment_title = f"Run a later bus on clinic evenings {secrets.token_hex(3)}"
+    page.get_by_role("button", name="Make a commitment").click()
+    page.locator('[name="title"]').fill(commitment_title)
+    page.locator('[name="description"]').fill("Add a 9pm bus on clinic evenings.")
+    page.locator('[name="success_measure"]').fill("Patients can get home by bus.")
+    page.locator('[name="accountable_role"]').fill("Head of Transport")
+    page.locator('[name="target_date-day"]').fill("31")
+    page.locator('[name="target_date-month"]').fill("3")
+    page.locator('[name="target_date-year"]').fill("2027")
+    page.get_by_role("button", name="Make commitment").click()
+    expect(page.get_by_text(commitment_title).first).to_be_visible()
+    assert commitment_titles(live_server, issue.id) == [commitment_title]
 
     # Residents see it on the public site.
     page.goto(live_server(f"/you-said/{issue.reference}"))
@@ -114,8 +112,7 @@ def test_an_engagement_officer_records_an_issue_heard_at_an_engagement_and_resid
     expect(main).to_contain_text("“I had to walk home in the dark”")
     expect(main.get_by_role("link", name=engagement.title).first).to_be_visible()
     expect(main).to_contain_text(partner_name)
-    if commitment_title:
-        expect(main).to_contain_text(commitment_title)
+    expect(main).to_contain_text(commitment_title)
 
 
 def test_searching_the_issues_narrows_the_list_as_you_type(

@@ -109,3 +109,13 @@ def test_the_log_page_is_valid_html(client, session):
     html = client.get("/manage/audit").get_data(as_text=True)
     errors = check_html({"audit log": html})
     assert not errors["audit log"], describe(errors)
+
+
+def test_htmx_gets_only_the_results(client, session):
+    add_event(session, action="issue.created", entity_type="issue")
+    make_signed_in(client, session, Role.ADMIN)
+    response = client.get("/manage/audit?action=issue.created", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="results-heading"' in html
+    assert "issue.created on issue 1" in html
