@@ -33,7 +33,18 @@ $(UV):
 	fi
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# WeasyPrint (board reports) needs Pango from the system; install it when we can.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends $(PANGO_PACKAGES) >/dev/null; \
+		else \
+			echo "Board reports need Pango: install $(PANGO_PACKAGES)" \
+				"(on Debian: sudo apt-get install $(PANGO_PACKAGES)) and run make again." >&2; exit 1; \
+		fi; \
+	fi
 	$(UV) sync --locked --all-groups
 	@touch $@
 
