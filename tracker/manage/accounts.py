@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app, render_template
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, func, select
@@ -32,7 +31,7 @@ from tracker import audit, clock, mail
 from tracker.manage import passwords, two_factor
 from tracker.manage.permissions import Forbidden, may_grant_role, may_manage_user
 from tracker.manage.services import AccountError, find_user_by_email, normalise_email
-from tracker.models import AccountToken, Partner, RecoveryCode, Role, TokenPurpose, User
+from tracker.models import AccountToken, Partner, Role, TokenPurpose, User
 
 #: Random bytes in each emailed token (URL-safe base64 in the link).
 TOKEN_BYTES = 32
@@ -386,6 +385,23 @@ def change_role(
     return True
 
 
+def _set_active(session: Session, actor: User, account: User, *, active: bool) -> None:
+    """Record ``account``'s new active state, audited as ``user.deactivated`` or
+    ``user.reactivated`` with its before and after, and commit."""
+    account.is_active = active
+    session.add(account)
+    audit.record(
+        session,
+        actor=actor,
+        action="user.reactivated" if active else "user.deactivated",
+        entity_type="user",
+        entity_id=account.id,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    session.commit()
+
+
 def deactivate(session: Session, actor: User, account: User) -> None:
     """Stop ``account`` signing in and end all its sessions at once. Never deletes it."""
     _ensure_may_manage(actor, account)
@@ -393,19 +409,8 @@ def deactivate(session: Session, actor: User, account: User) -> None:
         raise AccountProblem("You cannot deactivate your own account: ask another admin")
     if not account.is_active:
         return
-    account.is_active = False
     account.session_generation += 1
-    session.add(account)
-    audit.record(
-        session,
-        actor=actor,
-        action="user.deactivated",
-        entity_type="user",
-        entity_id=account.id,
-        before={"is_active": True},
-        after={"is_active": False},
-    )
-    session.commit()
+    _set_active(session, actor, account, active=False)
 
 
 def reactivate(session: Session, actor: User, account: User) -> None:
@@ -413,18 +418,18 @@ def reactivate(session: Session, actor: User, account: User) -> None:
     _ensure_may_manage(actor, account)
     if account.is_active:
         return
-    account.is_active = True
-    session.add(account)
-    audit.record(
-        session,
-        actor=actor,
-        action="user.reactivated",
-        entity_type="user",
-        entity_id=account.id,
-        before={"is_active": False},
-        after={"is_active": True},
-    )
+    _set_active(session, actor, account, active=True)
+
+
+def _issue_link(
+    session: Session, actor: User, account: User, purpose: TokenPurpose, action: str
+) -> EmailedLink:
+    """A new link of ``purpose`` for ``account``, sent by ``actor``: audited as ``action``
+    and committed."""
+    token = issue_token(session, account, purpose, actor)
+    audit.record(session, actor=actor, action=action, entity_type="user", entity_id=account.id)
     session.commit()
+    return EmailedLink(user=account, token=token, purpose=purpose)
 
 
 def resend_invitation(session: Session, actor: User, account: User) -> EmailedLink:
@@ -436,16 +441,7 @@ def resend_invitation(session: Session, actor: User, account: User) -> EmailedLi
         raise AccountProblem(
             "This person has already accepted their invitation: send a password reset instead"
         )
-    token = issue_token(session, account, TokenPurpose.INVITATION, actor)
-    audit.record(
-        session,
-        actor=actor,
-        action="user.invitation_resent",
-        entity_type="user",
-        entity_id=account.id,
-    )
-    session.commit()
-    return EmailedLink(user=account, token=token, purpose=TokenPurpose.INVITATION)
+    return _issue_link(session, actor, account, TokenPurpose.INVITATION, "user.invitation_resent")
 
 
 def send_password_reset(session: Session, actor: User, account: User) -> EmailedLink:
@@ -453,16 +449,7 @@ def send_password_reset(session: Session, actor: User, account: User) -> Emailed
     _ensure_may_manage(actor, account)
     if not account.is_active:
         raise AccountProblem("Reactivate this account before sending a password reset")
-    token = issue_token(session, account, TokenPurpose.PASSWORD_RESET, actor)
-    audit.record(
-        session,
-        actor=actor,
-        action="password.reset_sent",
-        entity_type="user",
-        entity_id=account.id,
-    )
-    session.commit()
-    return EmailedLink(user=account, token=token, purpose=TokenPurpose.PASSWORD_RESET)
+    return _issue_link(session, actor, account, TokenPurpose.PASSWORD_RESET, "password.reset_sent")
 
 
 def may_reset_two_factor(actor: User, account: User) -> bool:
@@ -511,12 +498,8 @@ def reset_two_factor(session: Session, actor: User, account: User, *, reason: st
         )
 
     left = two_factor.recovery_codes_left(session, account)
-    account.totp_secret = None
-    account.totp_enabled_at = None
-    account.totp_last_step = None
+    two_factor.clear_two_factor(session, account)
     account.session_generation += 1
-    session.add(account)
-    session.execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == account.id))
     audit.record(
         session,
         actor=actor,

@@ -33,66 +33,56 @@ class SignOutForm(FlaskForm):
     """Only the CSRF token: signing out is a POST, so another site cannot do it for you."""
 
 
+def _code(label: str, required: str, too_long: str) -> StringField:
+    """A box for a one-time or recovery code; no code is longer than 64 characters."""
+    return StringField(label, validators=[DataRequired(required), Length(max=64, message=too_long)])
+
+
+def _app_code(label: str) -> StringField:
+    """A box for the 6-digit code an authenticator app shows."""
+    message = "Enter the 6-digit code from your authenticator app"
+    return _code(label, message, message)
+
+
+def _current_password(label: str, *, required: bool = True) -> PasswordField:
+    """The person's current password. As at sign-in, only the length is checked here."""
+    too_long = Length(max=MAX_LENGTH, message="Your current password is not correct")
+    if not required:
+        return PasswordField(label, validators=[too_long])
+    return PasswordField(label, validators=[DataRequired("Enter your current password"), too_long])
+
+
 class OneTimeCodeForm(FlaskForm):
     """The code step of signing in, with a code from the authenticator app."""
 
-    code = StringField(
-        "Security code",
-        validators=[
-            DataRequired("Enter the 6-digit code from your authenticator app"),
-            Length(max=64, message="Enter the 6-digit code from your authenticator app"),
-        ],
-    )
+    code = _app_code("Security code")
 
 
 class RecoveryCodeForm(FlaskForm):
     """The code step of signing in, with one of the person's recovery codes."""
 
-    code = StringField(
+    code = _code(
         "Recovery code",
-        validators=[
-            DataRequired("Enter one of your recovery codes"),
-            Length(max=64, message="Enter a recovery code, like abcde-23456"),
-        ],
+        "Enter one of your recovery codes",
+        "Enter a recovery code, like abcde-23456",
     )
 
 
 class TwoFactorSetupForm(FlaskForm):
     """Confirms set-up with a code from the app; the password only when replacing."""
 
-    code = StringField(
-        "Code from your authenticator app",
-        validators=[
-            DataRequired("Enter the 6-digit code from your authenticator app"),
-            Length(max=64, message="Enter the 6-digit code from your authenticator app"),
-        ],
-    )
-    password = PasswordField(
-        "Your current password",
-        validators=[Length(max=MAX_LENGTH, message="Your current password is not correct")],
-    )
+    code = _app_code("Code from your authenticator app")
+    password = _current_password("Your current password", required=False)
 
 
 class ConfirmPasswordForm(FlaskForm):
     """A change to your own sign-in needs your current password."""
 
-    password = PasswordField(
-        "Your current password",
-        validators=[
-            DataRequired("Enter your current password"),
-            Length(max=MAX_LENGTH, message="Your current password is not correct"),
-        ],
-    )
+    password = _current_password("Your current password")
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[
-            DataRequired("Enter your current password"),
-            Length(max=MAX_LENGTH, message="Your current password is not correct"),
-        ],
-    )
+    current_password = _current_password("Current password")
     new_password = PasswordField(
         "New password",
         validators=[

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -23,6 +23,8 @@ from tracker.models import EngagementKind, PartnerKind
 
 ENGAGEMENT_KINDS = {kind.value: kind for kind in EngagementKind}
 PARTNER_KINDS = {kind.value: kind for kind in PartnerKind}
+
+TextFieldT = TypeVar("TextFieldT", bound=StringField)
 
 
 def strip(value: Any) -> Any:
@@ -188,6 +190,34 @@ def _limit(label: str, maximum: int) -> Length:
     return Length(max=maximum, message=f"{label} must be {maximum:,} characters or fewer")
 
 
+def _text(
+    field_class: type[TextFieldT],
+    label: str,
+    maximum: int,
+    *,
+    required: str | None = None,
+    limit_label: str | None = None,
+) -> TextFieldT:
+    """A text box whose text is trimmed and at most ``maximum`` characters long.
+
+    ``required`` is the message when it is left empty (``None``: it may be);
+    ``limit_label`` names it in the message when it is too long (its label, unless given).
+    """
+    validators: list[Any] = [] if required is None else [DataRequired(required)]
+    validators.append(_limit(limit_label or label, maximum))
+    return field_class(label, filters=[strip], validators=validators)
+
+
+def _kind(label: str, kinds: Iterable[Any], required: str) -> SelectField:
+    """A menu of the kinds of a record, with a prompt as the empty first choice."""
+    return SelectField(
+        label,
+        choices=_kinds(kinds, "Choose a kind"),
+        validators=[DataRequired(required)],
+        validate_choice=False,
+    )
+
+
 class WebAddress:
     """The web address rule of :func:`tracker.manage.records.web_address_problem`."""
 
@@ -205,23 +235,11 @@ class WebAddress:
 
 
 class EngagementForm(FlaskForm):
-    title = StringField(
-        "Title",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter a title for the engagement"),
-            _limit("Title", records.TITLE_MAX),
-        ],
+    title = _text(
+        StringField, "Title", records.TITLE_MAX, required="Enter a title for the engagement"
     )
-    kind = SelectField(
-        "Kind of engagement",
-        choices=_kinds(EngagementKind, "Choose a kind"),
-        validators=[DataRequired("Choose the kind of engagement")],
-        validate_choice=False,
-    )
-    summary = TextAreaField(
-        "Summary", filters=[strip], validators=[_limit("Summary", records.SUMMARY_MAX)]
-    )
+    kind = _kind("Kind of engagement", EngagementKind, "Choose the kind of engagement")
+    summary = _text(TextAreaField, "Summary", records.SUMMARY_MAX)
     started_on = DatePartsField("Start date", required="Enter the date the engagement started")
     ended_on = DatePartsField("End date")
     area = ChoiceField("Area", message="Choose an area from the list")
@@ -284,25 +302,14 @@ class IssueForm(FlaskForm):
     """An issue's details. Its lead partner is not here: that changes only through
     :class:`LeadPartnerForm`, which leaves a public trace (see :class:`NewIssueForm`)."""
 
-    title = StringField(
-        "Title",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter a title for the issue"),
-            _limit("Title", records.TITLE_MAX),
-        ],
-    )
-    summary = TextAreaField(
+    title = _text(StringField, "Title", records.TITLE_MAX, required="Enter a title for the issue")
+    summary = _text(
+        TextAreaField,
         "What residents said",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter what residents said"),
-            _limit("What residents said", records.SUMMARY_MAX),
-        ],
+        records.SUMMARY_MAX,
+        required="Enter what residents said",
     )
-    quotes = TextAreaField(
-        "Quotes", filters=[strip], validators=[_limit("Quotes", records.QUOTES_MAX)]
-    )
+    quotes = _text(TextAreaField, "Quotes", records.QUOTES_MAX)
     raised_on = DatePartsField("Date raised", required="Enter the date residents raised this")
     people_count = WholeNumberField("Number of people who raised it")
     themes = ChoicesField("Themes", message="Choose themes from the list")
@@ -374,13 +381,12 @@ class NewIssueForm(IssueForm):
 
 class LeadPartnerForm(FlaskForm):
     lead_partner = ChoiceField("New lead partner", message="Choose a partner from the list")
-    reason = TextAreaField(
+    reason = _text(
+        TextAreaField,
         "Why the issue is moving to this partner",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter why the lead partner is changing"),
-            _limit("The reason", records.REASON_MAX),
-        ],
+        records.REASON_MAX,
+        required="Enter why the lead partner is changing",
+        limit_label="The reason",
     )
 
     def validate_lead_partner(self, field: Field) -> None:
@@ -395,13 +401,12 @@ class LeadPartnerForm(FlaskForm):
 
 
 class HideUpdateForm(FlaskForm):
-    reason = TextAreaField(
+    reason = _text(
+        TextAreaField,
         "Why this update is being hidden",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter why the update is being hidden"),
-            _limit("The reason", records.REASON_MAX),
-        ],
+        records.REASON_MAX,
+        required="Enter why the update is being hidden",
+        limit_label="The reason",
     )
 
 
@@ -411,11 +416,7 @@ class HideUpdateForm(FlaskForm):
 class ReferenceForm(FlaskForm):
     """The fields every kind of reference data has; the kinds add theirs below."""
 
-    name = StringField(
-        "Name",
-        filters=[strip],
-        validators=[DataRequired("Enter a name"), _limit("Name", records.NAME_MAX)],
-    )
+    name = _text(StringField, "Name", records.NAME_MAX, required="Enter a name")
 
     def set_choices(self, areas: list[records.Choice]) -> None:
         """Only areas offer a menu of other records: the area they are within."""
@@ -427,11 +428,7 @@ class ReferenceForm(FlaskForm):
 class DescribedForm(ReferenceForm):
     """A theme or a community: a name and a description."""
 
-    description = TextAreaField(
-        "Description",
-        filters=[strip],
-        validators=[_limit("Description", records.DESCRIPTION_MAX)],
-    )
+    description = _text(TextAreaField, "Description", records.DESCRIPTION_MAX)
 
     def details(self) -> records.ReferenceDetails:
         return records.ReferenceDetails(
@@ -440,12 +437,7 @@ class DescribedForm(ReferenceForm):
 
 
 class PartnerForm(DescribedForm):
-    kind = SelectField(
-        "Kind of organisation",
-        choices=_kinds(PartnerKind, "Choose a kind"),
-        validators=[DataRequired("Choose the kind of organisation")],
-        validate_choice=False,
-    )
+    kind = _kind("Kind of organisation", PartnerKind, "Choose the kind of organisation")
     website = StringField("Website", filters=[strip], validators=[WebAddress("Website")])
 
     def validate_kind(self, field: Field) -> None:

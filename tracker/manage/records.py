@@ -85,6 +85,7 @@ _SLUG_BASE_MAX = SLUG_MAX - 6
 _HOSTNAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
+ReferencedT = TypeVar("ReferencedT", Engagement, Issue)
 
 
 class InvalidRecord(TrackerError):
@@ -223,6 +224,51 @@ def _ids(records: Iterable[Any]) -> list[int]:
     return sorted(record.id for record in records)
 
 
+def _record_created(
+    session: Session, actor: User, action: str, entity_type: str, record: Any, after: dict[str, Any]
+) -> None:
+    """Give the new ``record`` its id, audit it as ``action`` with ``after``, and commit."""
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=record.id,
+        after=after,
+    )
+    session.commit()
+
+
+def _record_changes(
+    session: Session,
+    actor: User,
+    action: str,
+    entity_type: str,
+    record: Any,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> bool:
+    """Audit the fields that differ between the snapshots ``before`` and ``after`` as
+    ``action``, and commit. When none differ, write nothing and return False."""
+    changed_before, changed_after = audit.changed(before, after)
+    if not changed_after:
+        # Nothing to record: leave the stored record exactly as it was.
+        session.rollback()
+        return False
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=record.id,
+        before=changed_before,
+        after=changed_after,
+    )
+    session.commit()
+    return True
+
+
 # --- Choices for the forms ----------------------------------------------------------
 
 
@@ -301,45 +347,49 @@ def record_choices(session: Session, *, engagements: bool = True) -> RecordChoic
 # --- Finding records by their address -----------------------------------------------
 
 
+def _find_by_reference(
+    session: Session, model: type[ReferencedT], noun: str, reference: str, *options: Any
+) -> ReferencedT:
+    """The ``model`` record with public reference ``reference``, loaded with ``options``;
+    :class:`RecordNotFound` when the reference is malformed or nothing has it."""
+    number = reference_number(reference, model.REFERENCE_PREFIX)
+    found = None
+    if number is not None:
+        found = session.exec(
+            select(model).where(col(model.number) == number).options(*options)
+        ).one_or_none()
+    if found is None:
+        raise RecordNotFound(f"There is no {noun} with the reference {reference}.")
+    return found
+
+
 def find_engagement(session: Session, reference: str) -> Engagement:
     """The engagement with public reference ``reference`` (``EN-0003``), with its links."""
-    number = reference_number(reference, Engagement.REFERENCE_PREFIX)
-    engagement = None
-    if number is not None:
-        engagement = session.exec(
-            select(Engagement)
-            .where(col(Engagement.number) == number)
-            .options(
-                joinedload(relationship(Engagement.area)),
-                joinedload(relationship(Engagement.organising_partner)),
-                selectinload(relationship(Engagement.communities)),
-            )
-        ).one_or_none()
-    if engagement is None:
-        raise RecordNotFound(f"There is no engagement with the reference {reference}.")
-    return engagement
+    return _find_by_reference(
+        session,
+        Engagement,
+        "engagement",
+        reference,
+        joinedload(relationship(Engagement.area)),
+        joinedload(relationship(Engagement.organising_partner)),
+        selectinload(relationship(Engagement.communities)),
+    )
 
 
 def find_issue(session: Session, reference: str) -> Issue:
     """The issue with public reference ``reference`` (``YS-0042``), with its links."""
-    number = reference_number(reference, Issue.REFERENCE_PREFIX)
-    issue = None
-    if number is not None:
-        issue = session.exec(
-            select(Issue)
-            .where(col(Issue.number) == number)
-            .options(
-                joinedload(relationship(Issue.lead_partner)),
-                selectinload(relationship(Issue.supporting_partners)),
-                selectinload(relationship(Issue.themes)),
-                selectinload(relationship(Issue.areas)),
-                selectinload(relationship(Issue.communities)),
-                selectinload(relationship(Issue.engagements)),
-            )
-        ).one_or_none()
-    if issue is None:
-        raise RecordNotFound(f"There is no issue with the reference {reference}.")
-    return issue
+    return _find_by_reference(
+        session,
+        Issue,
+        "issue",
+        reference,
+        joinedload(relationship(Issue.lead_partner)),
+        selectinload(relationship(Issue.supporting_partners)),
+        selectinload(relationship(Issue.themes)),
+        selectinload(relationship(Issue.areas)),
+        selectinload(relationship(Issue.communities)),
+        selectinload(relationship(Issue.engagements)),
+    )
 
 
 def find_update(session: Session, update_id: int) -> Update:
@@ -558,16 +608,14 @@ def create_engagement(session: Session, actor: User, details: EngagementDetails)
     session.add(engagement)
     _assign_engagement(engagement, details, links)
     engagement.created_at = engagement.updated_at
-    session.flush()
-    audit.record(
+    _record_created(
         session,
-        actor=actor,
-        action="engagement.created",
-        entity_type="engagement",
-        entity_id=engagement.id,
-        after={"reference": engagement.reference, **_engagement_snapshot(engagement)},
+        actor,
+        "engagement.created",
+        "engagement",
+        engagement,
+        {"reference": engagement.reference, **_engagement_snapshot(engagement)},
     )
-    session.commit()
     return engagement
 
 
@@ -579,22 +627,15 @@ def change_engagement(
     _ensure_team(actor)
     before = _engagement_snapshot(engagement)
     _assign_engagement(engagement, details, _checked_engagement(session, details))
-    changed_before, changed_after = audit.changed(before, _engagement_snapshot(engagement))
-    if not changed_after:
-        # Nothing to record: leave the stored record exactly as it was.
-        session.rollback()
-        return False
-    audit.record(
+    return _record_changes(
         session,
-        actor=actor,
-        action="engagement.changed",
-        entity_type="engagement",
-        entity_id=engagement.id,
-        before=changed_before,
-        after=changed_after,
+        actor,
+        "engagement.changed",
+        "engagement",
+        engagement,
+        before,
+        _engagement_snapshot(engagement),
     )
-    session.commit()
-    return True
 
 
 # --- Issues ---------------------------------------------------------------------------
@@ -750,16 +791,14 @@ def create_issue(
     session.add(issue)
     _assign_issue(issue, details, links)
     issue.created_at = issue.updated_at
-    session.flush()
-    audit.record(
+    _record_created(
         session,
-        actor=actor,
-        action="issue.created",
-        entity_type="issue",
-        entity_id=issue.id,
-        after={"reference": issue.reference, **_issue_snapshot(issue)},
+        actor,
+        "issue.created",
+        "issue",
+        issue,
+        {"reference": issue.reference, **_issue_snapshot(issue)},
     )
-    session.commit()
     return issue
 
 
@@ -770,22 +809,9 @@ def change_issue(session: Session, actor: User, issue: Issue, details: IssueDeta
     before = _issue_snapshot(issue)
     links = _checked_issue(session, details, issue.lead_partner_id, {})
     _assign_issue(issue, details, links)
-    changed_before, changed_after = audit.changed(before, _issue_snapshot(issue))
-    if not changed_after:
-        # Nothing to record: leave the stored record exactly as it was.
-        session.rollback()
-        return False
-    audit.record(
-        session,
-        actor=actor,
-        action="issue.changed",
-        entity_type="issue",
-        entity_id=issue.id,
-        before=changed_before,
-        after=changed_after,
+    return _record_changes(
+        session, actor, "issue.changed", "issue", issue, before, _issue_snapshot(issue)
     )
-    session.commit()
-    return True
 
 
 def change_lead_partner(
@@ -925,18 +951,24 @@ def hide_update(session: Session, actor: User, update: Update, reason: str) -> U
 class ReferenceKind:
     """One kind of reference data, as its workspace pages and public pages name it."""
 
-    #: The address's word: ``partners``, ``areas``, ``themes`` or ``communities``.
-    key: str
     model: type[Any]
     #: The audit log's ``entity_type``, and the slug of a nameless record.
     noun: str
     plural: str
-    #: The public page's endpoint, which takes the slug.
-    public_endpoint: str
     #: The record's fields that the form edits (besides the name).
     fields: tuple[str, ...]
     #: True when no two records of the kind may share a name.
     unique_name: bool = True
+
+    @property
+    def key(self) -> str:
+        """The address's word: ``partners``, ``areas``, ``themes`` or ``communities``."""
+        return self.plural
+
+    @property
+    def public_endpoint(self) -> str:
+        """The public page's endpoint, which takes the slug: ``public.partner``."""
+        return f"public.{self.noun}"
 
     @property
     def title(self) -> str:
@@ -951,28 +983,12 @@ class ReferenceKind:
 REFERENCE_KINDS: dict[str, ReferenceKind] = {
     kind.key: kind
     for kind in (
-        ReferenceKind(
-            "partners",
-            Partner,
-            "partner",
-            "partners",
-            "public.partner",
-            ("kind", "description", "website"),
-        ),
+        ReferenceKind(Partner, "partner", "partners", ("kind", "description", "website")),
         # Two boroughs may each have a neighbourhood called "Town Centre", so an
         # area's name need only differ from the other areas within the same parent.
-        ReferenceKind(
-            "areas", Area, "area", "areas", "public.area", ("parent_id",), unique_name=False
-        ),
-        ReferenceKind("themes", Theme, "theme", "themes", "public.theme", ("description",)),
-        ReferenceKind(
-            "communities",
-            Community,
-            "community",
-            "communities",
-            "public.community",
-            ("description",),
-        ),
+        ReferenceKind(Area, "area", "areas", ("parent_id",), unique_name=False),
+        ReferenceKind(Theme, "theme", "themes", ("description",)),
+        ReferenceKind(Community, "community", "communities", ("description",)),
     )
 }
 
@@ -1142,16 +1158,14 @@ def create_reference_record(
     if hasattr(record, "created_at"):
         record.created_at = record.updated_at
     session.add(record)
-    session.flush()
-    audit.record(
+    _record_created(
         session,
-        actor=actor,
-        action=f"{kind.noun}.created",
-        entity_type=kind.noun,
-        entity_id=record.id,
-        after={"slug": record.slug, **_reference_snapshot(kind, record)},
+        actor,
+        f"{kind.noun}.created",
+        kind.noun,
+        record,
+        {"slug": record.slug, **_reference_snapshot(kind, record)},
     )
-    session.commit()
     return record
 
 
@@ -1163,19 +1177,12 @@ def change_reference_record(
     _ensure_team(actor)
     before = _reference_snapshot(kind, record)
     _apply_reference(session, kind, record, details)
-    changed_before, changed_after = audit.changed(before, _reference_snapshot(kind, record))
-    if not changed_after:
-        # Nothing to record: leave the stored record exactly as it was.
-        session.rollback()
-        return False
-    audit.record(
+    return _record_changes(
         session,
-        actor=actor,
-        action=f"{kind.noun}.changed",
-        entity_type=kind.noun,
-        entity_id=record.id,
-        before=changed_before,
-        after=changed_after,
+        actor,
+        f"{kind.noun}.changed",
+        kind.noun,
+        record,
+        before,
+        _reference_snapshot(kind, record),
     )
-    session.commit()
-    return True

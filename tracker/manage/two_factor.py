@@ -326,6 +326,18 @@ def turn_on(
     return codes
 
 
+def clear_two_factor(session: Session, user: User) -> None:
+    """Remove ``user``'s secret and every recovery code, so only a password signs them in.
+
+    Adds to ``session``; the caller audits and commits.
+    """
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    session.add(user)
+    session.execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
+
+
 def turn_off(session: Session, user: User, *, password: str) -> None:
     """Turn two-step verification off for ``user``, after their current password.
 
@@ -335,11 +347,7 @@ def turn_off(session: Session, user: User, *, password: str) -> None:
     assert may_turn_off(user), "check may_turn_off before calling turn_off"
     services.confirm_password(session, user, password)
     before = audit.snapshot(user, ENABLED_FIELDS)
-    user.totp_secret = None
-    user.totp_enabled_at = None
-    user.totp_last_step = None
-    session.add(user)
-    session.execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
+    clear_two_factor(session, user)
     audit.record(
         session,
         actor=user,

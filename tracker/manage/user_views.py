@@ -8,9 +8,11 @@ one service and render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 
 from flask import flash, redirect, render_template, request, url_for
+from sqlmodel import Session
 from werkzeug.wrappers import Response
 
 from tracker.db import get_session
@@ -58,6 +60,11 @@ def _account(user_id: int) -> User:
         raise RecordNotFound("There is no user with that number.")
     ensure(may_manage_user(_signed_in(), account), CANNOT_MANAGE)
     return account
+
+
+def _back_to(account: User) -> Response:
+    """Back to the account's page, where the flashed message is shown."""
+    return redirect(url_for("manage.user", user_id=account.id))
 
 
 # --- managing users ---------------------------------------------------------------------
@@ -122,7 +129,7 @@ def invite_user() -> Page:
         )
     else:
         flash(f"Invitation sent to {link.user.email}.", "success")
-    return redirect(url_for("manage.user", user_id=link.user.id))
+    return _back_to(link.user)
 
 
 def _render_user(
@@ -189,7 +196,7 @@ def change_user_role(user_id: int) -> Page:
         flash(f"{account.name} is now {_role_phrase(account)}.", "success")
     else:
         flash("Nothing was changed: that is already their role and partner.", "success")
-    return redirect(url_for("manage.user", user_id=account.id))
+    return _back_to(account)
 
 
 def _role_phrase(account: User) -> str:
@@ -220,7 +227,7 @@ def deactivate_user(user_id: int) -> Page:
         flash(problem.message, "error")
     else:
         flash(f"{account.name}’s account is deactivated and they have been signed out.", "success")
-    return redirect(url_for("manage.user", user_id=account.id))
+    return _back_to(account)
 
 
 @blueprint.route("/manage/users/<int:user_id>/reactivate", methods=["POST"])
@@ -230,7 +237,27 @@ def reactivate_user(user_id: int) -> Page:
     user, account = _action(user_id)
     accounts.reactivate(get_session(), user, account)
     flash(f"{account.name}’s account is active again.", "success")
-    return redirect(url_for("manage.user", user_id=account.id))
+    return _back_to(account)
+
+
+def _email_link(
+    user: User,
+    account: User,
+    issue_link: Callable[[Session, User, User], accounts.EmailedLink],
+    email_name: str,
+    sent: str,
+) -> Response:
+    """Issue a link with ``issue_link`` and email it, saying ``sent`` or what went wrong."""
+    try:
+        link = issue_link(get_session(), user, account)
+        accounts.send_link_email(link, sender=user)
+    except AccountProblem as problem:
+        flash(problem.message, "error")
+    except MailError as error:
+        flash(f"The {email_name} email was not sent. {error.message}", "error")
+    else:
+        flash(sent, "success")
+    return _back_to(account)
 
 
 @blueprint.route("/manage/users/<int:user_id>/resend-invitation", methods=["POST"])
@@ -238,16 +265,13 @@ def reactivate_user(user_id: int) -> Page:
 def resend_invitation(user_id: int) -> Page:
     """The team sends a new invitation link; the old one stops working."""
     user, account = _action(user_id)
-    try:
-        link = accounts.resend_invitation(get_session(), user, account)
-        accounts.send_link_email(link, sender=user)
-    except AccountProblem as problem:
-        flash(problem.message, "error")
-    except MailError as error:
-        flash(f"The invitation email was not sent. {error.message}", "error")
-    else:
-        flash(f"A new invitation was sent to {account.email}.", "success")
-    return redirect(url_for("manage.user", user_id=account.id))
+    return _email_link(
+        user,
+        account,
+        accounts.resend_invitation,
+        "invitation",
+        f"A new invitation was sent to {account.email}.",
+    )
 
 
 @blueprint.route("/manage/users/<int:user_id>/send-password-reset", methods=["POST"])
@@ -255,16 +279,13 @@ def resend_invitation(user_id: int) -> Page:
 def send_password_reset(user_id: int) -> Page:
     """The team emails someone a password reset link, valid for one hour."""
     user, account = _action(user_id)
-    try:
-        link = accounts.send_password_reset(get_session(), user, account)
-        accounts.send_link_email(link, sender=user)
-    except AccountProblem as problem:
-        flash(problem.message, "error")
-    except MailError as error:
-        flash(f"The password reset email was not sent. {error.message}", "error")
-    else:
-        flash(f"A password reset link was sent to {account.email}.", "success")
-    return redirect(url_for("manage.user", user_id=account.id))
+    return _email_link(
+        user,
+        account,
+        accounts.send_password_reset,
+        "password reset",
+        f"A password reset link was sent to {account.email}.",
+    )
 
 
 @blueprint.route("/manage/users/<int:user_id>/reset-two-factor", methods=["POST"])
@@ -293,7 +314,7 @@ def reset_two_factor(user_id: int) -> Page:
             "alone. They can set up two-step verification again from their account page."
         )
     flash(f"{account.name}’s two-step verification has been reset. {next_step}", "success")
-    return redirect(url_for("manage.user", user_id=account.id))
+    return _back_to(account)
 
 
 # --- pages opened from emailed links (no sign-in) ------------------------------------------
