@@ -1,9 +1,10 @@
-"""/we-will: commitments filtered by status, partner, theme, area and due date, searched,
-sorted and paged, with every filtered view at an address that reproduces it."""
+"""/we-will: commitments filtered by status, partner, theme, area, due date and the dates
+they were made and delivered, searched, sorted and paged, with every filtered view at an
+address that reproduces it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -17,6 +18,7 @@ from tests.factories import (
     make_partner,
     make_theme,
 )
+from tests.html_validator import check_html, describe
 from tests.pages import RenderedPage, counting_selects, get_page, notices
 from tracker.models import CommitmentStatus
 from tracker.public.queries import PAGE_SIZE
@@ -228,6 +230,289 @@ def test_due_within_and_overdue_together_find_nothing_and_say_so(client, session
 
     assert page.results_total() == 0
     assert "No commitments match." in page.main.text
+
+
+# --- Dates made and delivered ----------------------------------------------------
+
+
+@pytest.fixture
+def quarter(session, vale, riverside):
+    """Commitments made and delivered around 2026/27 Q2 (1 July to 30 September 2026)."""
+
+    def made(on: date, **fields):
+        return make_commitment(
+            session, committed_on=on, partner=fields.pop("partner", vale), **fields
+        )
+
+    def delivered(on: date, **fields):
+        return made(
+            date(2026, 5, 1),
+            status=CommitmentStatus.DELIVERED,
+            delivered_on=on,
+            target_date=date(2026, 12, 31),
+            **fields,
+        )
+
+    return {
+        "made_before": made(date(2026, 6, 30)),
+        "made_first_day": made(date(2026, 7, 1)),
+        "made_within": made(date(2026, 8, 15), partner=riverside),
+        "made_last_day": made(date(2026, 9, 30), status=CommitmentStatus.IN_PROGRESS),
+        "made_after": made(date(2026, 10, 1)),
+        "delivered_before": delivered(date(2026, 6, 30)),
+        "delivered_first_day": delivered(date(2026, 7, 1)),
+        "delivered_within": delivered(date(2026, 8, 15), partner=riverside),
+        "delivered_last_day": delivered(date(2026, 9, 30)),
+        "delivered_after": delivered(date(2026, 10, 1)),
+    }
+
+
+def refs(found: dict, *keys: str) -> list[str]:
+    return [found[key].reference for key in keys]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "words"),
+    [
+        (
+            "made_from=2026-07-01&made_to=2026-09-30",
+            ["made_last_day", "made_within", "made_first_day"],
+            "made between 1 July 2026 and 30 September 2026",
+        ),
+        (
+            "made_from=2026-09-30",
+            ["made_after", "made_last_day"],
+            "made on or after 30 September 2026",
+        ),
+        (
+            "made_to=2026-07-01",
+            # The delivered ones were made on 1 May 2026.
+            [
+                "made_first_day",
+                "made_before",
+                "delivered_after",
+                "delivered_last_day",
+                "delivered_within",
+                "delivered_first_day",
+                "delivered_before",
+            ],
+            "made on or before 1 July 2026",
+        ),
+        (
+            "made_from-day=1&made_from-month=7&made_from-year=2026"
+            "&made_to-day=30&made_to-month=9&made_to-year=2026",
+            ["made_last_day", "made_within", "made_first_day"],
+            "made between 1 July 2026 and 30 September 2026",
+        ),
+    ],
+)
+def test_date_made_includes_both_ends_of_the_range(client, quarter, query, expected, words):
+    page = get_page(client, f"/we-will?{query}")
+
+    assert page.results_total() == len(expected)
+    assert page.references() == refs(quarter, *expected)
+    assert heading(page) == f"{len(expected)} commitments ({words})"
+    assert notices(page) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "words"),
+    [
+        (
+            "delivered_from=2026-07-01&delivered_to=2026-09-30",
+            ["delivered_first_day", "delivered_within", "delivered_last_day"],
+            "delivered between 1 July 2026 and 30 September 2026",
+        ),
+        (
+            "delivered_from=2026-09-30",
+            ["delivered_last_day", "delivered_after"],
+            "delivered on or after 30 September 2026",
+        ),
+        (
+            "delivered_to=2026-07-01",
+            ["delivered_before", "delivered_first_day"],
+            "delivered on or before 1 July 2026",
+        ),
+    ],
+)
+def test_date_delivered_includes_both_ends_of_the_range(client, quarter, query, expected, words):
+    page = get_page(client, f"/we-will?{query}")
+
+    assert page.results_total() == len(expected)
+    # All were made the same day: the newest (highest reference) first.
+    assert page.references() == sorted(refs(quarter, *expected), reverse=True)
+    assert heading(page) == f"{len(expected)} commitments ({words})"
+
+
+def test_only_delivered_commitments_have_a_date_delivered(client, session):
+    # A commitment reopened after delivery keeps no public delivery date.
+    make_commitment(session, status=CommitmentStatus.IN_PROGRESS, delivered_on=date(2026, 8, 1))
+    make_commitment(session, status=CommitmentStatus.DELIVERED, delivered_on=None)
+    delivered = make_commitment(
+        session, status=CommitmentStatus.DELIVERED, delivered_on=date(2026, 8, 1)
+    )
+
+    page = get_page(client, "/we-will?delivered_to=2026-12-31")
+
+    assert page.references() == [delivered.reference]
+
+
+def test_dates_combine_with_partner_and_status(client, quarter):
+    made = get_page(client, "/we-will?made_from=2026-07-01&made_to=2026-09-30&partner=vale-council")
+    made_open = get_page(
+        client, "/we-will?made_from=2026-07-01&made_to=2026-09-30&status=in_progress"
+    )
+    delivered = get_page(
+        client,
+        "/we-will?delivered_from=2026-07-01&delivered_to=2026-09-30&partner=riverside-hospitals",
+    )
+    both = get_page(
+        client,
+        "/we-will?made_from=2026-05-01&made_to=2026-05-01"
+        "&delivered_from=2026-07-01&delivered_to=2026-09-30&status=delivered",
+    )
+
+    assert made.references() == refs(quarter, "made_last_day", "made_first_day")
+    assert heading(made) == (
+        "2 commitments (by Vale District Council, made between 1 July 2026 and 30 September 2026)"
+    )
+    assert made_open.references() == refs(quarter, "made_last_day")
+    assert heading(made_open) == (
+        "1 commitment (in progress, made between 1 July 2026 and 30 September 2026)"
+    )
+    assert delivered.references() == refs(quarter, "delivered_within")
+    assert both.results_total() == 3
+    assert heading(both) == (
+        "3 commitments (delivered, made between 1 May 2026 and 1 May 2026, "
+        "delivered between 1 July 2026 and 30 September 2026)"
+    )
+
+
+def test_a_range_given_the_wrong_way_round_is_swapped_and_explained(client, quarter):
+    page = get_page(client, "/we-will?made_from=2026-09-30&made_to=2026-07-01")
+
+    assert page.references() == refs(quarter, "made_last_day", "made_within", "made_first_day")
+    assert heading(page) == "3 commitments (made between 1 July 2026 and 30 September 2026)"
+    assert notices(page) == [
+        "“Made on or after” was later than “Made on or before”, so the two dates were swapped."
+    ]
+    fields = {
+        name: page.find("input", id=f"made_from-{name}").attrs["value"]
+        for name in ("day", "month", "year")
+    }
+    assert fields == {"day": "1", "month": "7", "year": "2026"}
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        (
+            "made_from=2026-02-31",
+            "The date in “Made on or after” was not a real date, so it was not used.",
+        ),
+        (
+            "made_to-day=30&made_to-month=2&made_to-year=2026",
+            "The date in “Made on or before” was not a real date, so it was not used.",
+        ),
+        (
+            "delivered_from=yesterday",
+            "The date in “Delivered on or after” was not a real date, so it was not used.",
+        ),
+        (
+            "delivered_to-day=1&delivered_to-month=13&delivered_to-year=2026",
+            "The date in “Delivered on or before” was not a real date, so it was not used.",
+        ),
+    ],
+)
+def test_a_date_that_is_not_real_is_ignored_and_explained(client, quarter, query, notice):
+    page = get_page(client, f"/we-will?{query}")
+
+    assert page.results_total() == len(quarter)
+    assert notices(page) == [notice]
+    assert heading(page) == f"{len(quarter)} commitments"
+
+
+def test_an_impossible_date_is_shown_back_in_the_open_date_fields_with_an_error(client, quarter):
+    page = get_page(
+        client, "/we-will?delivered_from-day=31&delivered_from-month=2&delivered_from-year=2026"
+    )
+
+    assert page.find("input", id="delivered_from-day").attrs["value"] == "31"
+    assert page.find("input", id="delivered_from-month").attrs["value"] == "2"
+    error = page.find(id="delivered_from-error")
+    assert "Delivered on or after must be a real date, like 15 3 2026" in error.text
+    assert "nhsuk-input--error" in page.find("input", id="delivered_from-day").classes
+    assert page.main.find("details").attrs.get("open") is not None
+
+
+def test_the_date_fields_are_closed_until_a_date_is_chosen(client, quarter):
+    plain = get_page(client, "/we-will")
+    dated = get_page(client, "/we-will?delivered_to=2026-09-30")
+
+    assert plain.main.find("details").attrs.get("open") is None
+    assert dated.main.find("details").attrs.get("open") is not None
+    assert [
+        dated.find("input", id=f"delivered_to-{part}").attrs["value"]
+        for part in ("day", "month", "year")
+    ] == ["30", "9", "2026"]
+
+
+def test_the_date_fields_work_without_javascript_and_keep_their_dates(client, quarter):
+    page = get_page(
+        client,
+        "/we-will?made_from-day=1&made_from-month=7&made_from-year=2026"
+        "&made_to=2026-09-30&partner=vale-council",
+    )
+    form = page.main.find("form", id="commitment-filters")
+    names = [field.attrs["name"] for field in form.find_all("input")]
+    legends = [legend.text for legend in form.find_all("legend")]
+    shared = form_address(page)
+    again = get_page(client, shared)
+
+    assert names == [
+        "q",
+        *[
+            f"{name}-{part}"
+            for name in ("made_from", "made_to", "delivered_from", "delivered_to")
+            for part in ("day", "month", "year")
+        ],
+    ]
+    assert legends == [
+        "Made on or after",
+        "Made on or before",
+        "Delivered on or after",
+        "Delivered on or before",
+    ]
+    assert (
+        again.references() == page.references() == refs(quarter, "made_last_day", "made_first_day")
+    )
+    assert heading(again) == heading(page)
+
+
+def test_page_links_keep_the_dates(client, session, vale):
+    made = [
+        make_commitment(session, partner=vale, committed_on=date(2026, 8, 1) + timedelta(days=n))
+        for n in range(PAGE_SIZE + 2)
+    ]
+    make_commitment(session, partner=vale, committed_on=date(2026, 10, 1))
+
+    page = get_page(
+        client,
+        "/we-will?made_from-day=1&made_from-month=7&made_from-year=2026&made_to=2026-09-30"
+        "&delivered_to=2026-12-31-x&partner=vale-council",
+    )
+
+    assert page.results_total() == PAGE_SIZE + 2
+    href = page.find("a", cls="nhsuk-pagination__next").attrs["href"]
+    assert dict(parse_qsl(urlsplit(href).query)) == {
+        "page": "2",
+        "partner": "vale-council",
+        "made_from": "2026-07-01",
+        "made_to": "2026-09-30",
+    }
+    second = get_page(client, href)
+    assert second.references() == [c.reference for c in reversed(made[:2])]
+    assert heading(second) == heading(page)
 
 
 # --- Search -----------------------------------------------------------------------
@@ -474,6 +759,10 @@ def test_several_bad_parameters_each_get_a_notice(client, session):
         "sort=newest&sort=target-date",
         "page=1&page=2&page=-1",
         "status=&due=&q=&sort=&partner=&theme=&area=&page=",
+        "made_from=%00&made_to=9999-99-99",
+        "delivered_from-year=99999&delivered_from-month=1&delivered_from-day=1",
+        "made_from=0001-01-01&made_to=9999-12-31&delivered_from=0001-01-01&delivered_to=9999-12-31",
+        "made_from=2026-01-01&made_from=bogus&made_from-day=%00",
         "due=99999999999999999999",
         "due=%00",
         "q=%00",
@@ -639,6 +928,8 @@ def test_a_moved_target_date_and_the_last_update_show_in_the_list(client, sessio
         "/we-will?status=overdue&partner=vale-council&theme=gp&area=north&due=30",
         "/we-will?community=young-people&q=appointments",
         "/we-will?sort=last-update&page=2",
+        "/we-will?made_from=2026-01-01&made_to=2026-12-31&delivered_from=2026-01-01"
+        "&delivered_to=2026-12-31&partner=vale-council&q=appointments",
     ],
 )
 def test_the_list_always_takes_three_queries(client, session, engine, vale, url):
@@ -671,3 +962,24 @@ def test_the_list_always_takes_three_queries(client, session, engine, vale, url)
         assert client.get(url).status_code == 200
 
     assert len(few) == len(many) == 3
+
+
+# --- Valid HTML ---------------------------------------------------------------------
+
+
+def test_the_list_with_date_filters_is_valid_html(client, quarter):
+    paths = [
+        "/we-will?made_from=2026-07-01&made_to=2026-09-30&partner=vale-council",
+        "/we-will?delivered_from=2026-09-30&delivered_to=2026-07-01",
+        "/we-will?made_from-day=31&made_from-month=2&made_from-year=2026"
+        "&delivered_to-day=x&delivered_to-month=&delivered_to-year=2026",
+    ]
+    pages = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200
+        pages[path] = response.get_data(as_text=True)
+
+    errors = check_html(pages)
+
+    assert not any(errors.values()), describe(errors)

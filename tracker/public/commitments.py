@@ -1,8 +1,9 @@
 """Read models for "We will": partners' commitments, and one commitment with its history.
 
 ``/we-will`` lists commitments filtered by status (the five stored statuses and the
-derived flags), partner, theme, area, community, how soon they are due and keywords,
-sorted and paged; :func:`list_commitments` reads it in three queries whatever it shows.
+derived flags), partner, theme, area, community, how soon they are due, when they
+were made or delivered and keywords, sorted and paged; :func:`list_commitments`
+reads it in three queries whatever it shows.
 ``/we-will/WW-0107`` shows one commitment with every update, every earlier target date
 and why it moved; :func:`commitment_detail` reads it in two queries however long its
 history.
@@ -34,12 +35,17 @@ from tracker.public.issues import (
 from tracker.public.queries import (
     COMMITMENT_STATUS_FILTERS,
     PAGE_SIZE,
+    DateFilter,
     Page,
+    commitment_delivered_clause,
     commitment_issue_clause,
+    commitment_made_clause,
     commitment_partner_clause,
     commitment_status_clause,
+    date_range_phrase,
     first_value,
     page_number,
+    parse_date_range,
     parse_page,
     relationship,
     row_offset,
@@ -83,6 +89,19 @@ SORT_DESCRIPTIONS: dict[str, str] = {
 DUE_WITHIN_CHOICES = (30, 60, 90)
 MAX_DUE_WITHIN_DAYS = 3660
 
+#: The date filters: when a commitment was made, and when it was delivered (only
+#: Delivered commitments have a delivery date), with the words the form shows.
+MADE_FROM = "made_from"
+MADE_TO = "made_to"
+DELIVERED_FROM = "delivered_from"
+DELIVERED_TO = "delivered_to"
+DATE_FILTER_LABELS = {
+    MADE_FROM: "Made on or after",
+    MADE_TO: "Made on or before",
+    DELIVERED_FROM: "Delivered on or after",
+    DELIVERED_TO: "Delivered on or before",
+}
+
 #: How much of a search the results heading repeats back.
 _QUOTED_SEARCH_LENGTH = 60
 
@@ -120,6 +139,12 @@ class CommitmentFilters:
     community: str | None = None
     #: Open commitments due today or within this many days.
     due: int | None = None
+    #: Made between these dates (both included).
+    made_from: DateFilter = DateFilter()
+    made_to: DateFilter = DateFilter()
+    #: Delivered between these dates (both included).
+    delivered_from: DateFilter = DateFilter()
+    delivered_to: DateFilter = DateFilter()
     #: What the person typed into the search box (only when it has words to search for).
     q: str | None = None
     #: The sort order asked for; ``None`` means the default (see :attr:`applied_sort`).
@@ -140,8 +165,21 @@ class CommitmentFilters:
             return SORT_RELEVANCE if searching else SORT_NEWEST
         return self.sort
 
+    def date_filters(self) -> list[tuple[str, DateFilter]]:
+        """Each end of the date filters with its parameter name, in the form's order."""
+        return [
+            (MADE_FROM, self.made_from),
+            (MADE_TO, self.made_to),
+            (DELIVERED_FROM, self.delivered_from),
+            (DELIVERED_TO, self.delivered_to),
+        ]
+
     def query_args(self) -> dict[str, str]:
-        """The filters as query parameters, for links that keep them (page not included)."""
+        """The filters as query parameters, for links that keep them (page not included).
+
+        A date is given as one ISO date (``made_from=2026-07-01``), whichever way it
+        was typed; a date that was not real is left out, as it was not applied.
+        """
         args = {
             "q": self.q,
             "status": self.status,
@@ -150,6 +188,10 @@ class CommitmentFilters:
             "area": self.area,
             "community": self.community,
             "due": str(self.due) if self.due is not None else None,
+            **{
+                name: end.value.isoformat() if end.value is not None else None
+                for name, end in self.date_filters()
+            },
             "sort": self.sort,
         }
         return {name: value for name, value in args.items() if value is not None}
@@ -159,9 +201,10 @@ def parse_commitment_filters(args: Mapping[str, str]) -> CommitmentFilters:
     """Read the filters, the search, the sort order and the page from a query string.
 
     A repeated parameter uses its first value. Values we do not know (a status,
-    a sort order, a number of days that is not a number) are ignored, each with a
-    plain-English notice. Partner, theme, area and community slugs are checked
-    against the database by :func:`list_commitments`.
+    a sort order, a number of days that is not a number, a date that is not real)
+    are ignored, each with a plain-English notice; a date range whose start is after
+    its end is swapped, with a notice. Partner, theme, area and community slugs are
+    checked against the database by :func:`list_commitments`.
     """
     notices: list[str] = []
     status = first_value(args, "status")
@@ -172,6 +215,10 @@ def parse_commitment_filters(args: Mapping[str, str]) -> CommitmentFilters:
         )
         status = None
     due = _parse_due(first_value(args, "due"), notices)
+    made_from, made_to = parse_date_range(args, MADE_FROM, MADE_TO, DATE_FILTER_LABELS, notices)
+    delivered_from, delivered_to = parse_date_range(
+        args, DELIVERED_FROM, DELIVERED_TO, DATE_FILTER_LABELS, notices
+    )
     q = first_value(args, "q")
     if q is not None:
         query = parse_query(q)
@@ -198,6 +245,10 @@ def parse_commitment_filters(args: Mapping[str, str]) -> CommitmentFilters:
         area=first_value(args, "area"),
         community=first_value(args, "community"),
         due=due,
+        made_from=made_from,
+        made_to=made_to,
+        delivered_from=delivered_from,
+        delivered_to=delivered_to,
         q=q,
         sort=sort,
         page=page,
@@ -256,6 +307,18 @@ class CommitmentListing:
         return sorted(choices)
 
     @property
+    def date_filters(self) -> list[tuple[str, str, DateFilter]]:
+        """Each end of the date filters for the form: its name, its label and its value."""
+        return [(name, DATE_FILTER_LABELS[name], end) for name, end in self.filters.date_filters()]
+
+    @property
+    def dates_chosen(self) -> bool:
+        """True when a date filter is applied, or one was typed that is not a real date."""
+        return any(
+            end.value is not None or end.error is not None for _, end in self.filters.date_filters()
+        )
+
+    @property
     def filter_words(self) -> list[str]:
         """The filters applied, in words, for the results heading."""
         words = []
@@ -271,6 +334,13 @@ class CommitmentListing:
             words.append(f"raised by {self.community.name}")
         if self.filters.due is not None:
             words.append(f"due in the next {_days(self.filters.due)}")
+        for verb, first, last in (
+            ("made", self.filters.made_from, self.filters.made_to),
+            ("delivered", self.filters.delivered_from, self.filters.delivered_to),
+        ):
+            phrase = date_range_phrase(verb, first.value, last.value)
+            if phrase is not None:
+                words.append(phrase)
         if self.filters.q:
             words.append(f"matching {_quoted(self.filters.q)}")
         return words
@@ -296,8 +366,9 @@ def list_commitments(
     areas and communities for the filter form (which also resolve the slugs in the
     address), the total, and the page with each commitment's partner. A search adds
     its relevance subquery to the last two, not a query of its own. Partner, theme,
-    area and community follow the clauses the scorecards count with, so a figure
-    there equals the total here. An unknown slug is ignored with a notice.
+    area and community follow the clauses the scorecards count with, and the dates
+    made and delivered those the board report counts a quarter's commitments with,
+    so a figure there equals the total here. An unknown slug is ignored with a notice.
     """
     notices = list(filters.notices)
     options = filter_options(session)
@@ -337,6 +408,12 @@ def list_commitments(
         conditions.append(commitment_issue_clause(issue_community_clause(community.id)))
     if filters.due is not None:
         conditions.append(due_within_clause(today, filters.due))
+    if filters.made_from.value or filters.made_to.value:
+        conditions.append(commitment_made_clause(filters.made_from.value, filters.made_to.value))
+    if filters.delivered_from.value or filters.delivered_to.value:
+        conditions.append(
+            commitment_delivered_clause(filters.delivered_from.value, filters.delivered_to.value)
+        )
 
     counted = select(sa.func.count()).select_from(Commitment)
     listed = select(Commitment).options(joinedload(relationship(Commitment.partner)))

@@ -43,10 +43,12 @@ from tracker.public.queries import (
     HAS_RESPONSE,
     ISSUE_STATE_FILTERS,
     PAGE_SIZE,
+    DateFilter,
     Page,
     first_value,
     issue_state_clause,
     page_number,
+    parse_date_range,
     parse_page,
     relationship,
     row_offset,
@@ -102,11 +104,6 @@ RAISED_FROM = "raised_from"
 RAISED_TO = "raised_to"
 DATE_FILTER_LABELS = {RAISED_FROM: "Raised on or after", RAISED_TO: "Raised on or before"}
 
-_DATE_PARTS = ("day", "month", "year")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_DAY_OR_MONTH = re.compile(r"\d{1,2}")
-_YEAR = re.compile(r"\d{4}")
-
 #: Page numbers past this are surely past the end; they are not sent to the database,
 #: whose offsets are 64-bit, but answered with the last page.
 LAST_PAGE_TRIED = 10**9
@@ -116,22 +113,6 @@ _QUOTED_QUERY_LENGTH = 60
 
 
 # --- Reading filters from the address -------------------------------------------
-
-
-@dataclass(frozen=True)
-class DateFilter:
-    """One end of the "date raised" filter: the date, and what was typed for the form."""
-
-    value: date | None = None
-    day: str = ""
-    month: str = ""
-    year: str = ""
-    #: Set when what was typed is not a real date; shown beside the date's fields.
-    error: str | None = None
-
-    @classmethod
-    def of(cls, value: date) -> DateFilter:
-        return cls(value=value, day=str(value.day), month=str(value.month), year=str(value.year))
 
 
 @dataclass(frozen=True)
@@ -212,48 +193,6 @@ def _quoted(text: str) -> str:
     return f"“{text}”"
 
 
-def _real_date(year: str, month: str, day: str) -> date | None:
-    if not (
-        _YEAR.fullmatch(year) and _DAY_OR_MONTH.fullmatch(month) and _DAY_OR_MONTH.fullmatch(day)
-    ):
-        return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
-def parse_date_filter(args: Mapping[str, str], name: str, notices: list[str]) -> DateFilter:
-    """Read one end of the "date raised" filter, ignoring a date that is not real.
-
-    The form's NHS date input sends ``<name>-day``, ``<name>-month`` and
-    ``<name>-year``; links and bookmarks carry one ISO date (``<name>=2026-03-01``).
-    The three fields win when both are present. An impossible date (31 February,
-    a month 13, a two-digit year) is ignored with a notice, and what was typed is
-    kept so the form can show it beside an error message.
-    """
-    label = DATE_FILTER_LABELS[name]
-    parts = {part: first_value(args, f"{name}-{part}") or "" for part in _DATE_PARTS}
-    if any(parts.values()):
-        day, month, year = parts["day"], parts["month"], parts["year"]
-    else:
-        iso = first_value(args, name)
-        if iso is None:
-            return DateFilter()
-        match = _ISO_DATE.fullmatch(iso)
-        year, month, day = match.groups() if match else ("", "", "")
-    value = _real_date(year, month, day)
-    if value is not None:
-        return DateFilter.of(value)
-    notices.append(f"The date in “{label}” was not a real date, so it was not used.")
-    return DateFilter(
-        day=day[:2],
-        month=month[:2],
-        year=year[:4],
-        error=f"{label} must be a real date, like 15 3 2026",
-    )
-
-
 def parse_search(
     args: Mapping[str, str], notices: list[str]
 ) -> tuple[str | None, SearchQuery | None]:
@@ -295,14 +234,9 @@ def parse_issue_filters(args: Mapping[str, str]) -> IssueFilters:
             "The response state in the address was not recognised, so all issues are shown."
         )
         state = None
-    raised_from = parse_date_filter(args, RAISED_FROM, notices)
-    raised_to = parse_date_filter(args, RAISED_TO, notices)
-    if raised_from.value and raised_to.value and raised_from.value > raised_to.value:
-        notices.append(
-            f"“{DATE_FILTER_LABELS[RAISED_FROM]}” was later than "
-            f"“{DATE_FILTER_LABELS[RAISED_TO]}”, so the two dates were swapped."
-        )
-        raised_from, raised_to = raised_to, raised_from
+    raised_from, raised_to = parse_date_range(
+        args, RAISED_FROM, RAISED_TO, DATE_FILTER_LABELS, notices
+    )
     q, search = parse_search(args, notices)
     sort = first_value(args, "sort")
     if sort is not None and sort not in ISSUE_SORTS:

@@ -9,6 +9,7 @@ those clauses are the SQL forms of the rules in :mod:`tracker.rules`. So the
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from tracker.models import Commitment, CommitmentStatus, Issue
+from tracker.rendering import format_date
 from tracker.rules import (
     CLOSED_STATUSES,
     ResponseState,
@@ -59,6 +61,11 @@ COMMITMENT_STATUS_FILTERS: dict[str, str] = {
 }
 
 _STATUS_BY_VALUE = {status.value: status for status in CommitmentStatus}
+
+_DATE_PARTS = ("day", "month", "year")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DAY_OR_MONTH = re.compile(r"\d{1,2}")
+_YEAR = re.compile(r"\d{4}")
 
 T = TypeVar("T")
 
@@ -117,6 +124,35 @@ def commitment_status_clause(status: str, today: date, threshold_days: int) -> C
     if status == TARGET_MOVED:
         return target_moved_clause()
     return col(Commitment.status) == _STATUS_BY_VALUE[status]
+
+
+def commitment_made_clause(made_from: date | None, made_to: date | None) -> ColumnElement[bool]:
+    """Commitments made on or after ``made_from`` and on or before ``made_to``."""
+    conditions = []
+    if made_from is not None:
+        conditions.append(col(Commitment.committed_on) >= made_from)
+    if made_to is not None:
+        conditions.append(col(Commitment.committed_on) <= made_to)
+    return sa.and_(sa.true(), *conditions)
+
+
+def commitment_delivered_clause(
+    delivered_from: date | None, delivered_to: date | None
+) -> ColumnElement[bool]:
+    """Delivered commitments whose delivery date is within the range (both ends included).
+
+    Only a Delivered commitment counts, and only one with its delivery date recorded,
+    as the board report counts "Commitments delivered" in a quarter.
+    """
+    conditions = [
+        col(Commitment.status) == CommitmentStatus.DELIVERED,
+        col(Commitment.delivered_on).is_not(None),
+    ]
+    if delivered_from is not None:
+        conditions.append(col(Commitment.delivered_on) >= delivered_from)
+    if delivered_to is not None:
+        conditions.append(col(Commitment.delivered_on) <= delivered_to)
+    return sa.and_(*conditions)
 
 
 def target_moved_clause() -> ColumnElement[bool]:
@@ -272,3 +308,96 @@ def parse_page(args: Mapping[str, str], notices: list[str]) -> int:
         notices.append("The page number in the address was not recognised, so page 1 is shown.")
         return 1
     return number
+
+
+# --- Date filters ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateFilter:
+    """One end of a date filter (such as "date raised"): the date, and what was typed."""
+
+    value: date | None = None
+    day: str = ""
+    month: str = ""
+    year: str = ""
+    #: Set when what was typed is not a real date; shown beside the date's fields.
+    error: str | None = None
+
+    @classmethod
+    def of(cls, value: date) -> DateFilter:
+        return cls(value=value, day=str(value.day), month=str(value.month), year=str(value.year))
+
+
+def _real_date(year: str, month: str, day: str) -> date | None:
+    if not (
+        _YEAR.fullmatch(year) and _DAY_OR_MONTH.fullmatch(month) and _DAY_OR_MONTH.fullmatch(day)
+    ):
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def parse_date_filter(
+    args: Mapping[str, str], name: str, label: str, notices: list[str]
+) -> DateFilter:
+    """Read one end of a date filter, ignoring a date that is not real.
+
+    The form's NHS date input sends ``<name>-day``, ``<name>-month`` and
+    ``<name>-year``; links and bookmarks carry one ISO date (``<name>=2026-03-01``).
+    The three fields win when both are present. An impossible date (31 February,
+    a month 13, a two-digit year) is ignored with a notice naming the field by its
+    ``label``, and what was typed is kept so the form can show it beside an error.
+    """
+    parts = {part: first_value(args, f"{name}-{part}") or "" for part in _DATE_PARTS}
+    if any(parts.values()):
+        day, month, year = parts["day"], parts["month"], parts["year"]
+    else:
+        iso = first_value(args, name)
+        if iso is None:
+            return DateFilter()
+        match = _ISO_DATE.fullmatch(iso)
+        year, month, day = match.groups() if match else ("", "", "")
+    value = _real_date(year, month, day)
+    if value is not None:
+        return DateFilter.of(value)
+    notices.append(f"The date in “{label}” was not a real date, so it was not used.")
+    return DateFilter(
+        day=day[:2],
+        month=month[:2],
+        year=year[:4],
+        error=f"{label} must be a real date, like 15 3 2026",
+    )
+
+
+def parse_date_range(
+    args: Mapping[str, str], start: str, end: str, labels: Mapping[str, str], notices: list[str]
+) -> tuple[DateFilter, DateFilter]:
+    """Read both ends of a date filter (parameters ``start`` and ``end``).
+
+    Each end is read by :func:`parse_date_filter`, named in notices by its entry in
+    ``labels``. A start later than the end is taken as the two typed the wrong way
+    round: they are swapped, with a notice saying so.
+    """
+    first = parse_date_filter(args, start, labels[start], notices)
+    last = parse_date_filter(args, end, labels[end], notices)
+    if first.value and last.value and first.value > last.value:
+        notices.append(
+            f"“{labels[start]}” was later than “{labels[end]}”, so the two dates were swapped."
+        )
+        first, last = last, first
+    return first, last
+
+
+def date_range_phrase(verb: str, first: date | None, last: date | None) -> str | None:
+    """A date filter in words for a results heading, such as "made between 1 July 2026
+    and 30 September 2026"; ``None`` when neither end is set."""
+    if first and last:
+        return f"{verb} between {format_date(first)} and {format_date(last)}"
+    if first:
+        return f"{verb} on or after {format_date(first)}"
+    if last:
+        return f"{verb} on or before {format_date(last)}"
+    return None

@@ -128,7 +128,22 @@ class PublicLinks:
         return self.url("/you-said", {**query, **self.scope})
 
     def issues_raised(self, first: date, last: date) -> str:
+        """``/you-said`` for the issues raised from ``first`` to ``last``, within the scope."""
         return self.issues(raised_from=first.isoformat(), raised_to=last.isoformat())
+
+    def commitments_made(self, first: date, last: date) -> str:
+        """``/we-will`` for the commitments made from ``first`` to ``last``, within the scope."""
+        return self.url(
+            "/we-will", {"made_from": first.isoformat(), "made_to": last.isoformat(), **self.scope}
+        )
+
+    def commitments_delivered(self, first: date, last: date) -> str:
+        """``/we-will`` for the commitments delivered from ``first`` to ``last``, within
+        the scope."""
+        return self.url(
+            "/we-will",
+            {"delivered_from": first.isoformat(), "delivered_to": last.isoformat(), **self.scope},
+        )
 
     def commitment(self, reference: str) -> str:
         return self.url(f"/we-will/{reference}")
@@ -618,8 +633,14 @@ def _activity_figures(
 
     return [
         figure("Issues raised", "issues", links.issues_raised(period.start, activity_end)),
-        figure("Commitments made", "commitments", "#new-commitments"),
-        figure("Commitments delivered", "delivered", "#delivered"),
+        figure(
+            "Commitments made", "commitments", links.commitments_made(period.start, activity_end)
+        ),
+        figure(
+            "Commitments delivered",
+            "delivered",
+            links.commitments_delivered(period.start, activity_end),
+        ),
         Figure(
             "Due and delivered on time",
             _share(now["due_on_time"], now["due"]),
