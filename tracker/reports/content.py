@@ -55,6 +55,8 @@ from tracker.public.queries import (
     NO_RECENT_UPDATE,
     OPEN,
     OVERDUE,
+    commitment_delivered_clause,
+    commitment_made_clause,
     commitment_status_clause,
     issue_state_clause,
     percentage,
@@ -813,20 +815,13 @@ def _activity(
     """What happened between ``first`` and ``last``: four queries, whatever the volume."""
     commitment_scope = [slice_.commitments] if slice_.commitments is not None else []
     issue_scope = [slice_.issues] if slice_.issues is not None else []
-    delivered = col(Commitment.status) == CommitmentStatus.DELIVERED
     due = sa.and_(
         col(Commitment.original_target_date) >= first, col(Commitment.original_target_date) <= last
     )
     commitments = session.execute(
         sa.select(
-            sa.func.count().filter(
-                col(Commitment.committed_on) >= first, col(Commitment.committed_on) <= last
-            ),
-            sa.func.count().filter(
-                delivered,
-                col(Commitment.delivered_on) >= first,
-                col(Commitment.delivered_on) <= last,
-            ),
+            sa.func.count().filter(commitment_made_clause(first, last)),
+            sa.func.count().filter(commitment_delivered_clause(first, last)),
             sa.func.count().filter(due),
             sa.func.count().filter(
                 due,
@@ -983,8 +978,7 @@ def _new_commitments(
     found = _commitments(
         session,
         slice_,
-        col(Commitment.committed_on) >= first,
-        col(Commitment.committed_on) <= last,
+        commitment_made_clause(first, last),
         order=[col(Commitment.committed_on)],
     )
     return [_commitment_line(c, links, committed_on=c.committed_on) for c in found]
@@ -996,9 +990,7 @@ def _delivered(
     found = _commitments(
         session,
         slice_,
-        col(Commitment.status) == CommitmentStatus.DELIVERED,
-        col(Commitment.delivered_on) >= first,
-        col(Commitment.delivered_on) <= last,
+        commitment_delivered_clause(first, last),
         order=[col(Commitment.delivered_on)],
     )
     return [
