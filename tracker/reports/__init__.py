@@ -4,7 +4,9 @@
 - :mod:`~tracker.reports.content`: the figures and lists a report shows, from the database;
 - :mod:`~tracker.reports.rendering`: the report template to HTML, and HTML to a tagged PDF
   with a URL fetcher that reaches nothing outside ``static/``;
-- :mod:`~tracker.reports.store`: generating, publishing and correcting stored reports;
+- :mod:`~tracker.reports.store`: generating a draft and storing it with its PDF;
+- :mod:`~tracker.reports.publishing`: asking for a report, publishing and corrections;
+- :mod:`~tracker.reports.report_command`: ``tracker report``;
 - :mod:`~tracker.reports.jobs` and :mod:`~tracker.reports.scheduler`: the scheduled jobs
   and the ``tracker scheduler`` process;
 - :mod:`~tracker.reports.digests`: the weekly emails.
