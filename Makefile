@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help install run test test-sqlite test-postgresql test-deps lint format bench vendor clean
+.PHONY: help install run test test-sqlite test-postgresql test-deps lint audit format bench vendor clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -60,6 +60,13 @@ lint: install ## Check formatting, lint rules and types
 	$(BIN)/ruff format --check tracker tests benchmarks migrations
 	$(BIN)/ruff check tracker tests benchmarks migrations
 	$(BIN)/mypy
+	@$(MAKE) --no-print-directory audit
+
+audit: install ## Check the locked dependencies for known vulnerabilities (pip-audit)
+	@set -euo pipefail; requirements="$$(mktemp)"; trap 'rm -f "$$requirements"' EXIT; \
+	$(UV) export --locked --all-groups --no-emit-project --format requirements-txt \
+		--quiet > "$$requirements"; \
+	$(BIN)/python -m tests.audit_dependencies "$$requirements"
 
 format: install ## Reformat the code and apply safe lint fixes
 	$(BIN)/ruff format tracker tests benchmarks migrations

@@ -17,7 +17,7 @@ from jinja2 import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import db, rendering
+from tracker import db, logs, rendering
 from tracker.config import settings_from_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config is None:
         app.config.from_mapping(settings_from_environment(Path(app.instance_path)))
+        # Tests keep pytest's own log capture; every real process logs the same way.
+        logs.configure(app.config["LOG_FORMAT"])
     else:
         base = settings_from_environment(
             Path(app.instance_path),
@@ -70,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
 
+    logs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

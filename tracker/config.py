@@ -58,6 +58,16 @@ def _bool_setting(environ: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {raw!r}.")
 
 
+def _choice_setting(
+    environ: dict[str, str], name: str, choices: tuple[str, ...], default: str
+) -> str:
+    value = environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        allowed = " or ".join(repr(choice) for choice in choices)
+        raise ConfigurationError(f"{name} must be {allowed}, not {value!r}.")
+    return value
+
+
 def _mail_settings(environ: dict[str, str], mode: str) -> dict[str, Any]:
     """Where email goes. Without MAIL_SERVER, messages are written to the log instead."""
     server = environ.get("MAIL_SERVER", "").strip() or None
@@ -143,6 +153,8 @@ def settings_from_environment(
         "NO_RECENT_UPDATE_DAYS": _int_setting(
             env, "NO_RECENT_UPDATE_DAYS", DEFAULT_NO_RECENT_UPDATE_DAYS
         ),
+        # One readable line per event, or one JSON object a line for a log collector.
+        "LOG_FORMAT": _choice_setting(env, "LOG_FORMAT", ("text", "json"), "text"),
         # Shared cache of public pages (and later rate limits) across web processes.
         "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
         # Staff sessions end after this long without a request, and after this long

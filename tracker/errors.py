@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
+
+from tracker.logs import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     def unexpected(error: Exception) -> tuple[str, int] | HTTPException:
         if isinstance(error, HTTPException):
             return error
-        request_id = uuid.uuid4().hex[:12]
-        log.exception("Unexpected error %s on %s %s", request_id, request.method, request.path)
+        # The same id is in the log line (tracker/logs.py) and the X-Request-ID header.
+        request_id = current_request_id()
+        log.exception("Unexpected error on %s %s", request.method, request.path)
         return render_template("errors/500.html", request_id=request_id), 500

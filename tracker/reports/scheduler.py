@@ -120,23 +120,11 @@ def build_scheduler(app: Flask, worker: str) -> BlockingScheduler:
     return scheduler
 
 
-def _configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
-    logging.getLogger("tracker").setLevel(logging.INFO)
-    # Without these, every check of the request queue, and every step of laying out
-    # every page of a PDF, is logged.
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @click.command("scheduler", help="Run the scheduled jobs (board report drafts, weekly digests).")
 @with_appcontext
 def scheduler_command() -> None:
-    _configure_logging()
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = jobs.worker_name()
     scheduler = build_scheduler(app, worker)
