@@ -6,9 +6,9 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
-from tracker.logs import current_request_id
+from tracker.logs import current_request_id, logged_path
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,15 @@ def init_app(app: Flask) -> None:
         )
         return render_template("errors/400.html", message=message), 400
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+        # MAX_REQUEST_MB (tracker/config.py); nothing was read, so nothing was saved.
+        message = (
+            "What you sent was too large for this service, so nothing was changed. "
+            "Go back, make it shorter and try again."
+        )
+        return render_template("errors/400.html", message=message), 413
+
     @app.errorhandler(NotFound)
     def not_found(_error: NotFound) -> tuple[str, int]:
         return render_template("errors/404.html", message=None), 404
@@ -52,5 +61,5 @@ def init_app(app: Flask) -> None:
             return error
         # The same id is in the log line (tracker/logs.py) and the X-Request-ID header.
         request_id = current_request_id()
-        log.exception("Unexpected error on %s %s", request.method, request.path)
+        log.exception("Unexpected error on %s %s", request.method, logged_path())
         return render_template("errors/500.html", request_id=request_id), 500

@@ -40,6 +40,18 @@ def current_request_id() -> str:
     return _NO_REQUEST
 
 
+def logged_path() -> str:
+    """The address being answered, as it may be logged.
+
+    A matched route is logged by its rule (``/account/invitation/<token>``), never
+    with its values: invitation and reset links carry their secret in the path, and
+    a log must not hold a working link.
+    """
+    if request.url_rule is not None:
+        return request.url_rule.rule
+    return request.path[:200]
+
+
 class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` to every record, so every formatter can print it."""
 
@@ -64,7 +76,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-class _TrackerHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _TrackerHandler(logging.StreamHandler):
     """Marks the handler ``configure`` installed, so calling it twice adds no second one."""
 
 
@@ -109,6 +121,6 @@ def init_app(app: Flask) -> None:
                 time.perf_counter() - g.get("request_started", time.perf_counter())
             ) * 1000
             request_log.info(
-                "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms
+                "%s %s %s %.1fms", request.method, logged_path(), response.status_code, elapsed_ms
             )
         return response

@@ -116,3 +116,14 @@ def test_log_format_must_be_text_or_json(tmp_path):
         settings_from_environment(
             tmp_path, {"TRACKER_ENV": "development", "LOG_FORMAT": "xml", "SECRET_KEY": "x" * 40}
         )
+
+
+def test_a_link_with_a_secret_in_its_address_is_logged_by_its_rule(
+    database_url, configured_logging, capsys
+):
+    logs.configure("text")
+    app = make_test_app(database_url)
+    app.test_client().get("/account/reset/not-a-real-secret-but-looks-like-one")
+    err = capsys.readouterr().err
+    assert "GET /account/reset/<token> " in err
+    assert "not-a-real-secret" not in err
