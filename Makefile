@@ -50,11 +50,14 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.installed ## Install the application and its tools into .venv
 
+# Links in emails and printed pages point at the server started here, unless
+# PUBLIC_BASE_URL is set in the environment or on the command line.
 run: install ## Serve the site with demo data on SQLite at http://127.0.0.1:$(PORT)
 	TRACKER_ENV=development $(BIN)/tracker db upgrade
 	TRACKER_ENV=development $(BIN)/tracker demo-data --if-empty
 	@echo "Staff sign-in: http://127.0.0.1:$(PORT)/login with a demo account listed above (see the README)."
-	TRACKER_ENV=development $(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
+	TRACKER_ENV=development PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" \
+		$(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
 
 lint: install ## Check formatting, lint rules and types
 	$(BIN)/ruff format --check tracker tests benchmarks migrations

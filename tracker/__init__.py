@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_htmx import HTMX
 from flask_wtf import CSRFProtect
 from jinja2 import (
     ChainableUndefined,
@@ -17,14 +16,14 @@ from jinja2 import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import db, logs, rendering
+from tracker import converters, db, logs, plain_text, rendering, security_headers
 from tracker.config import settings_from_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVICE_NAME = "You said, we did"
 
 csrf = CSRFProtect()
-htmx = HTMX()
+htmx = rendering.htmx
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -46,7 +45,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         base = settings_from_environment(
             Path(app.instance_path),
-            environ={"TRACKER_ENV": "development", "SECRET_KEY": "test-secret-key"},
+            environ={
+                "TRACKER_ENV": "development",
+                "SECRET_KEY": "test-secret-key",
+                # Fixed, so tests never write a key file into instance/.
+                "TOTP_ENCRYPTION_KEY": "dGVzdC10b3RwLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+            },
         )
         app.config.from_mapping({**base, **test_config})
 
@@ -73,10 +77,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
 
     logs.init_app(app)
+    # Before any blueprint adds its routes, which take their converters from the map.
+    converters.init_app(app)
+    plain_text.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     rendering.init_app(app)
+    security_headers.init_app(app)
 
     from tracker import errors
     from tracker.manage import blueprint as manage_blueprint

@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
-from tracker import schema
+from tracker import plain_text, schema
 from tracker.db import get_database
 from tracker.manage import services
 from tracker.models import Role
@@ -62,6 +62,12 @@ def db_current() -> None:
 def create_user_command(
     email: str, name: str, role: str, partner_slug: str | None, password_stdin: bool
 ) -> None:
+    # The same rule as the workspace's forms: a NUL would reach the database, and a line
+    # break in a name would reach the headers of the emails that name goes into.
+    for label, value in (("Email address", email), ("Name", name), ("Partner", partner_slug)):
+        problem = plain_text.text_problem(label, value or "")
+        if problem is not None:
+            raise click.ClickException(problem)
     with get_database().session() as session:
         try:
             services.check_new_account(
@@ -90,9 +96,25 @@ def create_user_command(
         click.echo(f"Created the {user.role.label} account for {user.email}.")
 
 
+@click.command(
+    "encrypt-two-factor-secrets",
+    help="Encrypt, with TOTP_ENCRYPTION_KEY, every two-step verification secret stored "
+    "in plain text (before encryption at rest) or under a key in "
+    "TOTP_ENCRYPTION_KEY_FALLBACKS. Run once after upgrading, and after changing the key.",
+)
+@with_appcontext
+def encrypt_two_factor_secrets_command() -> None:
+    from tracker.manage import two_factor
+
+    with get_database().session() as session:
+        count = two_factor.encrypt_stored_secrets(session)
+    click.echo(f"Encrypted {count} two-step verification secret{'' if count == 1 else 's'}.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(encrypt_two_factor_secrets_command)
     from tracker.demo import demo_data_command
     from tracker.reports.report_command import report_command
     from tracker.reports.scheduler import scheduler_command

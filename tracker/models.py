@@ -432,12 +432,18 @@ class User(SQLModel, table=True):
     # Each session remembers the generation it began in; signing out moves it on,
     # ending every session of the account, so a copied session cookie stops working.
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    # Time-based one-time codes: the shared secret (base32), set once the person has
-    # proved their authenticator app works; required for admins and the engagement team.
-    totp_secret: str | None = Field(default=None, max_length=64)
+    # Time-based one-time codes: the shared secret, set once the person has proved their
+    # authenticator app works; required for admins and the engagement team. Encrypted
+    # (tracker/manage/two_factor_keys.py): a Fernet token, or base32 text stored before
+    # encryption, which is encrypted when next used.
+    totp_secret: str | None = Field(default=None, max_length=255)
     totp_enabled_at: datetime | None = None
     # The last time step whose code was accepted, so a code works only once.
     totp_last_step: int | None = None
+    # The secret being set up, encrypted, until a code proves the app holds it or it
+    # expires; kept here, not in the (signed, readable) session cookie.
+    totp_pending_secret: str | None = Field(default=None, max_length=255)
+    totp_pending_expires_at: datetime | None = None
     # Demo accounts (tracker demo-data) share a published password: refused in production.
     is_demo: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
@@ -445,7 +451,11 @@ class User(SQLModel, table=True):
 
 
 class RecoveryCode(SQLModel, table=True):
-    """A single-use code that stands in for a one-time code when the phone is lost."""
+    """A single-use code that stands in for a one-time code when the phone is lost.
+
+    ``code_hash`` is a keyed hash (``hmac-sha256$...``), or a plain SHA-256 for codes
+    made before keyed hashes (see tracker/manage/two_factor_keys.py).
+    """
 
     __tablename__ = "recovery_code"
 
@@ -639,6 +649,36 @@ class Escalation(SQLModel, table=True):
     entity_type: str = Field(max_length=20)
     entity_id: int
     days_silent: int
+
+
+class OutboxEmail(SQLModel, table=True):
+    """An email waiting for the scheduler process to send it, or sent recently.
+
+    Web requests and jobs only add rows, in the transaction of the change the email is
+    about; no web request talks to the mail server. How rows are claimed, sent, retried
+    and cleared away is in tracker/mail.py.
+    """
+
+    __tablename__ = "email_outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=320)
+    subject: str = Field(sa_type=sa.Text)
+    #: Emptied once sent or given up on: bodies hold live sign-in links.
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow)
+    #: When a sender may next take it: at once when queued, later while one is sending
+    #: it (a sender that dies lets it go then) or after a failed attempt.
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    attempts: int = 0
+    #: The sender that took it last (``host:pid:claim``).
+    claimed_by: str | None = Field(default=None, max_length=120)
+    sent_at: datetime | None = None
+    #: Sent to the ``tracker.mail`` log instead, as no mail server was set.
+    sent_to_log: bool = False
+    #: Set when the attempts ran out; the email is not tried again.
+    gave_up_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class ReferenceCounter(SQLModel, table=True):

@@ -10,12 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, make_response, render_template
+from flask_htmx import HTMX
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from jinja2_fragments.flask import render_block
 
 from tracker.clock import LONDON
+from tracker.mail import public_url
+
+#: Reads the htmx request headers (``HX-Request`` and the rest) for the current request.
+htmx = HTMX()
 
 #: The request headers that decide between a page and a fragment. Caches must keep
 #: the two apart, or the back button could show a bare fragment.
@@ -29,12 +34,7 @@ def wants_fragment() -> bool:
     restore (``HX-History-Restore-Request``) rebuilds the whole page after a cache
     miss, so both need the full page.
     """
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and "HX-Boosted" not in headers
-        and "HX-History-Restore-Request" not in headers
-    )
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(template_name: str, block: str | None = None, **context: Any) -> Response:
@@ -121,10 +121,16 @@ _compiled_templates = CompiledTemplates()
 
 
 def init_app(app: Flask) -> None:
-    """Share compiled templates, and make the formatting filters available to templates."""
+    """Share compiled templates, and make the formatting filters available to templates.
+
+    ``public_url(endpoint, ...)`` prints a page's address at ``PUBLIC_BASE_URL``, for
+    readers of a paper copy; ``url_for(..., _external=True)`` would print the Host the
+    request came in on instead, and that page may be cached and served to everyone.
+    """
     app.jinja_env.bytecode_cache = _compiled_templates
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(format_number, "format_number")
     app.add_template_filter(format_time, "format_time")
     app.add_template_filter(pluralise, "pluralise")
     app.add_template_global(error_message, "error_message")
+    app.add_template_global(public_url, "public_url")

@@ -5,6 +5,9 @@ Each rule has a Python form (for a record already loaded) and an SQL form (for
 filtering and counting in the database). The two are tested against each other,
 so a list filtered with the SQL form shows exactly the records the Python form
 flags. Every rule takes ``today`` explicitly so tests can fix the date.
+
+Whether a status's reason was in a hidden update is here too, in Python only: it is
+shown on one commitment's page and never filtered or counted.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
-from tracker.models import Commitment, CommitmentStatus, Issue
+from tracker.models import Commitment, CommitmentStatus, Issue, Update
 
 #: Statuses in which a commitment is finished: nothing more is owed on it.
 CLOSED_STATUSES = frozenset({CommitmentStatus.DELIVERED, CommitmentStatus.NOT_GOING_AHEAD})
@@ -64,6 +67,39 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
         col(Commitment.target_date) < today,
         col(Commitment.status).not_in(CLOSED_STATUSES),
     )
+
+
+# --- The reason for a status ----------------------------------------------------
+
+
+def status_reason_hidden(commitment: Commitment, updates: Iterable[Update]) -> bool:
+    """True when ``commitment`` shows no reason for its Delayed or Not going ahead
+    status because the reason was given in an update that has since been hidden.
+
+    PRODUCT.md: Delayed comes with a new target date and a reason, and Not going
+    ahead only with a public reason. Hiding the update that gave it takes the
+    reason away; if a later visible update kept the status, the status stays with
+    no reason, and the page should say why rather than look as if none was given.
+
+    ``updates`` are all of the commitment's updates, hidden ones included. The
+    reason in force is the one given by the latest update that set the status or
+    moved the target date while in it (``commitments.restate_from_visible_updates``
+    follows the same steps over the visible updates only). False when the
+    commitment shows a reason, or none was ever given (older or imported records).
+    """
+    if commitment.status not in STATUSES_NEEDING_REASON or commitment.status_reason:
+        return False
+    in_order = sorted(updates, key=lambda update: (update.posted_at, update.id or 0))
+    status = in_order[0].previous_status if in_order else None
+    gave_reason: Update | None = None
+    for update in in_order:
+        new_status = update.new_status or status
+        if new_status not in STATUSES_NEEDING_REASON:
+            gave_reason = None
+        elif update.reason and (new_status is not status or update.changes_target_date):
+            gave_reason = update
+        status = new_status
+    return gave_reason is not None and gave_reason.is_hidden
 
 
 # --- No recent update -----------------------------------------------------------

@@ -25,3 +25,21 @@ document.addEventListener("htmx:afterSwap", function (event) {
     heading.focus();
   }
 });
+
+// An element marked data-swap-only-with="<header name>" takes an htmx answer only when
+// the answer carries that header (the workspace's commitment rows: see
+// templates/manage/commitments/_row.html). Any other answer, such as the sign-in page
+// after a timeout or an expired form's error page, is not swapped in: the form is sent
+// again as a plain POST, so the person sees that whole page, as they would without
+// JavaScript. htmx announces a swap on its target, so the element is the target or
+// holds it.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var region = event.target.closest && event.target.closest("[data-swap-only-with]");
+  if (!region) {
+    return;
+  }
+  if (!event.detail.xhr.getResponseHeader(region.getAttribute("data-swap-only-with"))) {
+    event.detail.shouldSwap = false;
+    event.detail.requestConfig.elt.submit();
+  }
+});

@@ -23,7 +23,14 @@ from typing import Any
 import pyotp
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 from sqlmodel import Session, col, select
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -222,9 +229,11 @@ def live_server(new_database_url: Callable[[], str]) -> Iterator[LiveServer]:
         session.commit()
         samples = _samples(session, TODAY)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    # Emailed and printed links point at this server (127.0.0.1 passes the host check).
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", samples, app)
+    yield LiveServer(app.config["PUBLIC_BASE_URL"], samples, app)
     server.shutdown()
     thread.join(timeout=10)
     get_database(app).engine.dispose()
@@ -243,6 +252,52 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+#: Runs in every frame of every page: tells the test about each content security
+#: policy violation (the browser also logs each one to the console, caught below).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline code"}` +
+      ` on ${event.documentURI} (${event.sourceFile || "the page"}:${event.lineNumber})`
+  );
+});
+"""
+
+
+def watch_for_csp_violations(context: BrowserContext, found: list[str]) -> None:
+    """Add to ``found`` every content security policy violation in ``context``'s pages."""
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(f"console: {message.text}")
+
+    context.expose_binding("__reportCspViolation", lambda _source, text: found.append(text))
+    context.add_init_script(CSP_LISTENER)
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(browser: Browser, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Fail the test if any page it opened broke the content security policy.
+
+    Every browser context the test makes, through the page fixtures or
+    ``browser.new_context`` directly, is watched. A violation means a script, style,
+    font or frame the site needs was refused (or something injected was): fix the
+    page, not the policy, unless the policy is what is wrong.
+    """
+    found: list[str] = []
+    new_context = browser.new_context
+
+    def watched_context(*args: Any, **kwargs: Any) -> BrowserContext:
+        context = new_context(*args, **kwargs)
+        watch_for_csp_violations(context, found)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield found
+    assert not found, "Content security policy violations:\n" + "\n".join(found)
 
 
 def _new_page(browser: Browser, request: pytest.FixtureRequest, **options: Any) -> Iterator[Page]:
@@ -281,7 +336,8 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core's WCAG 2.2 A and AA rules on the page; returns the violations."""
     if not AXE_SCRIPT.exists():
         pytest.fail("axe-core is not installed: run `make test-deps`.")
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    # Evaluated, not added as a script tag: the site's policy would refuse an inline one.
+    page.evaluate(AXE_SCRIPT.read_text())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         WCAG_TAGS,

@@ -21,7 +21,7 @@ from tests.browser.conftest import (
     StaffAccount,
     browser_sign_in,
 )
-from tests.integration.test_mail import LoopbackSmtp
+from tests.mailbox import LoopbackSmtp
 from tracker.models import AuditEvent, Role, User
 
 #: The password the invited partner lead chooses.
@@ -34,7 +34,7 @@ def mail_to_loopback(live_server: LiveServer) -> Iterator[LoopbackSmtp]:
     names = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")
     saved = {name: live_server.app.config.get(name) for name in names}
     with LoopbackSmtp() as smtp:
-        smtp.configure(live_server.app.config)
+        smtp.configure(live_server.app)
         try:
             yield smtp
         finally:

@@ -416,7 +416,7 @@ def test_evidence_links_show_their_host_and_only_web_addresses_are_clickable(cli
 
 
 def test_the_page_links_a_stylesheet_that_prints_the_record_without_the_site(
-    client, delayed, project_root: Path
+    app, client, delayed, project_root: Path
 ):
     page = get_page(client, f"/we-will/{delayed.reference}")
 
@@ -432,7 +432,7 @@ def test_the_page_links_a_stylesheet_that_prints_the_record_without_the_site(
         assert hidden in print_rules.split("display: none")[0]
     assert "attr(href)" in print_rules
     assert page.main.find(cls="app-commitment-print-only").text == (
-        f"http://localhost/we-will/{delayed.reference}"
+        f"{app.config['PUBLIC_BASE_URL']}/we-will/{delayed.reference}"
     )
 
 

@@ -499,6 +499,8 @@ def test_make_run_loads_the_demo_once_in_a_real_process(new_database_url):
         **{key: value for key, value in os.environ.items() if key != "TRACKER_ENV"},
         "DATABASE_URL": url,
         "SECRET_KEY": "s" * 40,
+        "PUBLIC_BASE_URL": "https://tracker.example.nhs.uk",
+        "TOTP_ENCRYPTION_KEY": "dGVzdC10b3RwLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
     }
 
     def run(*args):

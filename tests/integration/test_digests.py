@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import TODAY
 from tests.factories import make_commitment, make_issue, make_partner, make_user
-from tests.integration.test_mail import LoopbackSmtp
+from tests.mailbox import LoopbackSmtp
 from tracker.clock import LONDON
 from tracker.models import (
     CommitmentStatus,
@@ -43,7 +43,7 @@ def context(app: Flask) -> Iterator[Flask]:
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[LoopbackSmtp]:
     with LoopbackSmtp() as server:
-        server.configure(app.config)
+        server.configure(app)
         yield server
 
 
@@ -57,7 +57,8 @@ def commitment_of(session: Session, partner: Partner, title: str, **fields):
 
 
 def message_to(smtp: LoopbackSmtp, address: str) -> EmailMessage:
-    [message] = [message for message in smtp.messages if message["To"] == address]
+    """The one message to ``address``, once the queued emails have been delivered."""
+    [message] = [message for message in smtp.deliver() if message["To"] == address]
     return message
 
 
@@ -158,13 +159,13 @@ def test_a_digest_goes_once_a_week_to_each_lead(context, session, smtp, riversid
     jobs.weekly_digests(session, NOW + timedelta(hours=3))
     jobs.catch_up(session, NOW + timedelta(days=1), worker="another")
 
-    assert [m["To"] for m in smtp.messages] == ["lead@riverside.example"]
+    assert [m["To"] for m in smtp.deliver()] == ["lead@riverside.example"]
     deliveries = session.exec(select(DigestDelivery)).all()
     assert [(d.week, d.recipient_id) for d in deliveries] == [(WEEK, riverside["lead"].id)]
     assert deliveries[0].item_count == 3
 
     jobs.weekly_digests(session, NOW + timedelta(days=6))  # Monday 30 November, 08:00
-    assert [m["To"] for m in smtp.messages] == ["lead@riverside.example"] * 2
+    assert [m["To"] for m in smtp.deliver()] == ["lead@riverside.example"] * 2
 
 
 def test_nothing_is_sent_to_leads_with_nothing_to_report_or_inactive_accounts(
@@ -186,7 +187,7 @@ def test_nothing_is_sent_to_leads_with_nothing_to_report_or_inactive_accounts(
 
     run = jobs.weekly_digests(session, NOW)
 
-    assert [m["To"] for m in smtp.messages] == ["lead@riverside.example"]
+    assert [m["To"] for m in smtp.deliver()] == ["lead@riverside.example"]
     assert "1 with nothing to say" in (run.summary or "")
 
 
@@ -239,7 +240,7 @@ def test_the_engagement_team_hears_what_has_been_silent_longest(context, session
     assert "no update for 121 days" in commitments
     for left_out in (waiting_short, answered, quieter):
         assert left_out.reference not in body
-    assert len(smtp.messages) == 1  # not to the inactive account
+    assert len(smtp.deliver()) == 1  # not to the inactive account
 
     # Each is recorded as an escalation for the next board report, once a week.
     escalations = session.exec(select(Escalation).order_by(col(Escalation.days_silent))).all()
@@ -257,22 +258,81 @@ def test_the_engagement_team_hears_what_has_been_silent_longest(context, session
     assert sorted(weeks) == [WEEK, "2026-W49"]
 
 
-def test_a_digest_that_could_not_be_sent_is_sent_when_the_run_is_retried(
+def test_a_digest_that_could_not_be_queued_is_sent_when_the_run_is_retried(
     context, session, smtp, riverside
 ):
-    smtp.mailbox.refuse = True
+    lead = riverside["lead"]
+    # An address no mail can go to, written straight into the database.
+    lead.email = "lead@riverside.example\nBcc: spy@example.org"
+    session.add(lead)
+    session.commit()
 
     failed = jobs.weekly_digests(session, NOW)
 
     assert failed is not None and failed.outcome is JobOutcome.FAILED
-    assert "lead@riverside.example" in (failed.error or "")
+    assert "Digest to lead@riverside.example" in (failed.error or "")
+    assert "not a single plain email address" in (failed.error or "")
     assert session.exec(select(DigestDelivery)).all() == []
 
-    smtp.mailbox.refuse = False
+    lead.email = "lead@riverside.example"
+    session.add(lead)
+    session.commit()
     jobs.catch_up(session, NOW + timedelta(hours=1), worker="restarted")
 
-    assert [m["To"] for m in smtp.messages] == ["lead@riverside.example"]
+    assert [m["To"] for m in smtp.deliver()] == ["lead@riverside.example"]
     assert len(session.exec(select(DigestDelivery)).all()) == 1
+
+
+def test_one_lead_whose_digest_fails_does_not_stop_the_others(context, session, smtp, riverside):
+    # Listed first (by partner name), and with an address no mail can go to.
+    abbey = make_partner(session, name="Abbey Health", slug="abbey-health")
+    commitment_of(session, abbey, "Answer the letters", target_date=days_ago(2))
+    broken = make_user(
+        session, role=Role.PARTNER, partner_id=abbey.id, email="lead@abbey.example\r\n"
+    )
+    session.commit()
+
+    run = jobs.weekly_digests(session, NOW)
+
+    # The failure is in the run log, and the run is marked failed so it is looked at...
+    assert run is not None and run.outcome is JobOutcome.FAILED
+    assert "Digest to lead@abbey.example" in (run.error or "")
+    assert "Sent 1 digest" in (run.summary or "")
+    # ...and everyone after it still got theirs.
+    assert [m["To"] for m in smtp.deliver()] == ["lead@riverside.example"]
+    delivered = session.exec(select(DigestDelivery.recipient_id)).all()
+    assert delivered == [riverside["lead"].id]
+    assert broken.id not in delivered
+
+
+def test_a_partner_name_with_a_line_break_cannot_break_the_digest_headers(
+    context, session, smtp, riverside
+):
+    partner = riverside["partner"]
+    # Forced into the database: the forms no longer let a line break in.
+    partner.name = "Riverside Council\r\nBcc: spy@example.org"
+    session.add(partner)
+    vale_lead = make_user(
+        session,
+        role=Role.PARTNER,
+        partner_id=make_partner(session, name="Vale Hospitals Trust").id,
+        email="lead@vale.example",
+    )
+    commitment_of(
+        session, session.get(Partner, vale_lead.partner_id), "Late", target_date=days_ago(3)
+    )
+    session.commit()
+
+    run = jobs.weekly_digests(session, NOW)
+
+    assert run is not None and run.outcome is JobOutcome.SUCCEEDED, run.error
+    message = message_to(smtp, "lead@riverside.example")
+    assert (
+        message["Subject"] == "Your commitments this week: Riverside Council Bcc: spy@example.org"
+    )
+    assert message["Bcc"] is None
+    assert message_to(smtp, "lead@vale.example")["Subject"].endswith("Vale Hospitals Trust")
+    assert len(smtp.messages) == 2
 
 
 def test_emails_need_the_sites_address_for_their_links(app, session, smtp, riverside):
@@ -282,7 +342,7 @@ def test_emails_need_the_sites_address_for_their_links(app, session, smtp, river
 
     assert run is not None and run.outcome is JobOutcome.FAILED
     assert "PUBLIC_BASE_URL" in (run.error or "")
-    assert smtp.messages == []
+    assert smtp.deliver() == []
 
 
 def test_digest_times_are_judged_in_england(context, session, smtp, riverside):

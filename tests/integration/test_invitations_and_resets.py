@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from tests.factories import make_partner, make_user
 from tests.html_validator import check_html, describe
-from tests.integration.test_mail import LoopbackSmtp
+from tests.mailbox import LoopbackSmtp
 from tests.pages import RenderedPage, get_page
 from tests.workspace import csrf_token, make_signed_in, post_form
 from tracker.manage import accounts
@@ -34,7 +34,7 @@ def fixed_clock_and_cheap_hashes(app):
 @pytest.fixture
 def smtp(app):
     with LoopbackSmtp() as server:
-        server.configure(app.config)
+        server.configure(app)
         yield server
 
 
@@ -86,7 +86,8 @@ def test_invitation_email_link_sets_the_password_once(app, client, session, smtp
     assert response.headers["Location"] == f"/manage/users/{invited.id}"
     assert invited.password_hash is None and invited.partner_id == partner.id
 
-    [message] = smtp.messages
+    assert smtp.messages == []  # queued: the scheduler sends it
+    [message] = smtp.deliver()
     assert message["To"] == "jo@example.nhs.uk"
     body = message.get_content()
     assert "Ruth Engagement has invited you" in body
@@ -173,7 +174,8 @@ def test_link_pages_tell_the_browser_not_to_pass_the_address_on(app, client, ses
     make_signed_in(client, session, Role.ADMIN)
     invite(client, role="engagement")
     response = app.test_client().get(smtp.link_path())
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    # Only this site hears the address (tests/integration/test_links_over_https.py).
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -190,7 +192,7 @@ def test_resending_an_invitation_ends_the_old_link(app, client, session, smtp):
         token_from=f"/manage/users/{invited.id}",
     )
     assert response.status_code == 302
-    assert len(smtp.messages) == 2
+    assert len(smtp.deliver()) == 2
     second = smtp.link_path()
     assert second != first
     visitor = app.test_client()
@@ -232,11 +234,12 @@ def test_a_weak_password_on_the_invitation_saves_nothing(
     assert visitor.get(link).status_code == 200
 
 
-def test_a_failed_invitation_email_is_a_clear_message_and_can_be_sent_again(
+def test_an_invitation_that_cannot_be_written_is_a_clear_message_and_can_be_sent_again(
     app, client, session, smtp
 ):
     make_signed_in(client, session, Role.ADMIN)
-    smtp.mailbox.refuse = True
+    public_address = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = None  # no address for the link
 
     response = invite(client, role="engagement", name="Jo Bloggs")
     invited = session.exec(select(User).where(User.email == "jo@example.nhs.uk")).one()
@@ -246,16 +249,32 @@ def test_a_failed_invitation_email_is_a_clear_message_and_can_be_sent_again(
     assert "The account for Jo Bloggs is saved, but the invitation email was not sent" in banner
     assert "Send the invitation again" in banner
     assert audit_actions(session, invited) == ["user.invited"]
+    assert smtp.deliver() == []
 
-    smtp.mailbox.refuse = False
+    app.config["PUBLIC_BASE_URL"] = public_address
     post_form(
         client,
         f"/manage/users/{invited.id}/resend-invitation",
         {},
         token_from=f"/manage/users/{invited.id}",
     )
-    assert len(smtp.messages) == 1
+    assert len(smtp.deliver()) == 1
     assert app.test_client().get(smtp.link_path()).status_code == 200
+
+
+def test_an_invitation_the_mail_server_refuses_is_sent_when_tried_again(app, client, session, smtp):
+    make_signed_in(client, session, Role.ADMIN)
+    smtp.mailbox.refuse = True
+    invite(client, role="engagement")
+
+    assert smtp.send_outbox().failed == 1
+    assert smtp.messages == []
+    smtp.mailbox.refuse = False
+    assert smtp.deliver() == []  # not before its next attempt is due
+    [message] = smtp.deliver(NOW + timedelta(minutes=1))
+
+    assert message["To"] == "jo@example.nhs.uk"
+    assert app.test_client().get(smtp.link_path(message)).status_code == 200
 
 
 def test_a_deactivated_account_cannot_use_its_invitation(app, client, session, smtp):
@@ -277,7 +296,7 @@ def test_in_development_the_invitation_is_in_the_log(app, client, session, caplo
 
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "tracker.mail")
     assert "To: jo@example.nhs.uk" in logged
-    assert "http://localhost/account/accept/" in logged
+    assert f"{app.config['PUBLIC_BASE_URL']}/account/accept/" in logged
 
 
 def test_tokens_are_not_logged_when_mail_is_sent(app, client, session, smtp, caplog):
@@ -321,7 +340,9 @@ def test_password_reset_end_to_end(app, client, session, smtp):
         "If Sam@Example.nhs.uk belongs to an account"
         in RenderedPage(response.get_data(as_text=True)).main.text
     )
-    [message] = smtp.messages
+    # The lockout was emailed first, then the reset link.
+    locked, message = smtp.deliver()
+    assert "locked" in locked["Subject"]
     assert message["To"] == "sam@example.nhs.uk"
     assert "1 hour" in message.get_content()
     link = smtp.link_path()
@@ -358,7 +379,7 @@ def test_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(app, client
     assert known.status_code == unknown.status_code == gone.status_code == 200
     assert page_text(known, "sam@example.nhs.uk") == page_text(unknown, "nobody@example.nhs.uk")
     assert page_text(gone, "gone@example.nhs.uk") == page_text(unknown, "nobody@example.nhs.uk")
-    assert [message["To"] for message in smtp.messages] == ["sam@example.nhs.uk"]
+    assert [message["To"] for message in smtp.deliver()] == ["sam@example.nhs.uk"]
     events = session.exec(select(AuditEvent)).all()
     assert [event.action for event in events] == ["password.reset_requested"]
     assert "nobody" not in str([(e.before, e.after) for e in events])
@@ -373,11 +394,11 @@ def test_reset_requests_are_limited_to_five_per_account_in_fifteen_minutes(
         response = request_reset(client, "sam@example.nhs.uk")
         assert response.status_code == 200
         assert "belongs to an account, we have sent a link" in response.get_data(as_text=True)
-    assert len(smtp.messages) == 5
+    assert len(smtp.deliver()) == 5
 
     move_clock(app, minutes=15)
     request_reset(client, "sam@example.nhs.uk")
-    assert len(smtp.messages) == 6
+    assert len(smtp.deliver()) == 6
 
 
 def test_a_new_reset_link_ends_the_older_one(app, client, session, smtp):
@@ -434,7 +455,7 @@ def test_reset_request_with_bad_input_is_an_error(client, session, smtp, email, 
     assert error_summary(response)[0].startswith(message)
     page = RenderedPage(response.get_data(as_text=True))
     assert page.find("input", id="email").attrs.get("value", "") == email
-    assert smtp.messages == []
+    assert smtp.deliver() == []
 
 
 def test_a_failed_reset_email_still_shows_the_same_page(app, client, session, smtp):
@@ -443,12 +464,14 @@ def test_a_failed_reset_email_still_shows_the_same_page(app, client, session, sm
     response = request_reset(client, "sam@example.nhs.uk")
     assert response.status_code == 200
     assert "we have sent a link" in response.get_data(as_text=True)
+    # The refusal is met by the sender, which keeps it and tries again later.
+    assert smtp.send_outbox().failed == 1
 
 
 def test_posts_need_the_form_token(app, client, session, smtp):
     staff_with_password(app, session, email="sam@example.nhs.uk")
     assert client.post("/account/reset", data={"email": "sam@example.nhs.uk"}).status_code == 400
-    assert smtp.messages == []
+    assert smtp.deliver() == []
     request_reset(client, "sam@example.nhs.uk")
     link = smtp.link_path()
     response = app.test_client().post(link, data={"password": NEW_PASSWORD})

@@ -9,12 +9,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,12 +20,14 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from tests.conftest import TODAY, make_test_app
+from tests.concurrency import at_the_same_moment, committed_app
+from tests.conftest import TODAY
 from tests.factories import make_commitment, make_issue, make_partner, make_user
-from tests.integration.test_mail import LoopbackSmtp
+from tests.mailbox import LoopbackSmtp
 from tracker import schema
 from tracker.clock import LONDON
 from tracker.db import get_database, make_engine
+from tracker.mail import send_queued_emails
 from tracker.models import (
     DigestDelivery,
     JobOutcome,
@@ -58,7 +58,7 @@ def context(app: Flask) -> Iterator[Flask]:
 @pytest.fixture
 def smtp(app: Flask) -> Iterator[LoopbackSmtp]:
     with LoopbackSmtp() as server:
-        server.configure(app.config)
+        server.configure(app)
         yield server
 
 
@@ -109,7 +109,7 @@ def test_at_the_start_of_a_quarter_the_quarter_just_ended_is_drafted_for_everyon
     assert {(report.period_start, report.period_end) for report in drafts} == {(Q3.start, Q3.end)}
     assert "Drafted 3 of 3 reports for 2026/27 Q3" in (run.summary or "")
     # The engagement team is told, with a link to each draft; partner leads are not.
-    [message] = smtp.messages
+    [message] = smtp.deliver()
     assert message["To"] == "officer@ics.example.nhs.uk"
     assert message["Subject"] == "Draft board reports for 2026/27 Q3 are ready to check"
     body = message.get_content()
@@ -129,7 +129,7 @@ def test_a_run_happens_once_however_often_it_is_started(context, session, smtp):
     assert first is not None and again is None
     assert len(runs(session)) == 1
     assert len(scheduled_drafts(session)) == 2
-    assert len(smtp.messages) == 1
+    assert len(smtp.deliver()) == 1
 
 
 def test_the_drafts_of_the_next_quarter_are_a_new_run(context, session):
@@ -171,16 +171,16 @@ def test_a_run_missed_while_the_scheduler_was_down_is_caught_up_exactly_once(
     assert len(runs(session)) == 2
     assert all("Caught up when the scheduler started" in (run.summary or "") for run in caught_up)
     assert scheduled_drafts(session) == ["2026/27 Q3 system"]
-    assert len(smtp.messages) == 1  # the drafts email; nothing was silent for the digest
+    assert len(smtp.deliver()) == 1  # the drafts email; nothing was silent for the digest
     # The timetable carries on from there: next Monday's digests are a new run.
     assert jobs.weekly_digests(session, datetime(2027, 1, 11, 7, 0, tzinfo=LONDON)) is not None
     assert jobs.quarterly_drafts(session, datetime(2027, 1, 11, 7, 0, tzinfo=LONDON)) is None
 
 
 def test_a_failed_run_is_done_again_when_the_scheduler_starts(context, session, smtp):
-    make_user(session, role=Role.ENGAGEMENT, email="officer@ics.example.nhs.uk")
+    # An address no mail can go to, written straight into the database.
+    officer = make_user(session, role=Role.ENGAGEMENT, email="officer@ics.example.nhs.uk\n")
     session.commit()
-    smtp.mailbox.refuse = True
 
     failed = jobs.quarterly_drafts(session, NEW_QUARTER)
 
@@ -188,7 +188,9 @@ def test_a_failed_run_is_done_again_when_the_scheduler_starts(context, session, 
     assert "officer@ics.example.nhs.uk" in (failed.error or "")
     assert scheduled_drafts(session) == ["2026/27 Q3 system"]
 
-    smtp.mailbox.refuse = False
+    officer.email = "officer@ics.example.nhs.uk"
+    session.add(officer)
+    session.commit()
     [retried, _digests] = jobs.catch_up(session, NEW_QUARTER + timedelta(hours=2), "b")
 
     assert retried.id == failed.id and retried.outcome is JobOutcome.SUCCEEDED
@@ -197,7 +199,7 @@ def test_a_failed_run_is_done_again_when_the_scheduler_starts(context, session, 
     assert scheduled_drafts(session) == ["2026/27 Q3 system"]
     assert "1 had been drafted already" in (retried.summary or "")
     # The email that failed the first time is sent now, about the drafts still unpublished.
-    [message] = smtp.messages
+    [message] = smtp.deliver()
     assert message["To"] == "officer@ics.example.nhs.uk"
     assert "Board report 2026/27 Q3: whole system" in message.get_content()
 
@@ -230,37 +232,7 @@ def test_a_run_cut_short_is_done_again_only_once_it_has_gone_stale(context, sess
 def shared_app(new_database_url: Callable[[], str]) -> Iterator[Flask]:
     """An app on a database of its own whose commits are real, so that two threads
     (standing in for two scheduler processes) see each other's work."""
-    url = new_database_url()
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    app = make_test_app(url, FIXED_TODAY=TODAY, PUBLIC_BASE_URL=BASE_URL)
-    yield app
-    get_database(app).engine.dispose()
-
-
-def at_the_same_moment(app: Flask, work: Callable[[Session, str], Any], count: int = 2) -> list:
-    """Run ``work`` in ``count`` threads released together, each with its own session
-    (its own database connection), as separate scheduler processes would."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-    errors: list[BaseException] = []
-
-    def worker(number: int) -> None:
-        try:
-            with app.app_context(), get_database(app).sessionmaker() as session:
-                barrier.wait(timeout=30)
-                results[number] = work(session, f"scheduler-{number}")
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not errors, errors
-    return results
+    yield from committed_app(new_database_url, PUBLIC_BASE_URL=BASE_URL)
 
 
 def test_two_schedulers_at_the_same_moment_draft_each_report_and_send_each_digest_once(
@@ -276,12 +248,17 @@ def test_two_schedulers_at_the_same_moment_draft_each_report_and_send_each_diges
     moment = datetime(2027, 1, 4, 7, 0, tzinfo=LONDON)  # a Monday, and a new quarter
 
     with LoopbackSmtp() as smtp:
-        smtp.configure(shared_app.config)
+        smtp.configure(shared_app)
         drafts = at_the_same_moment(
             shared_app, lambda session, _worker: jobs.quarterly_drafts(session, moment)
         )
         digests = at_the_same_moment(
             shared_app, lambda session, _worker: jobs.weekly_digests(session, moment)
+        )
+        # And two schedulers sending the queued emails at once.
+        at_the_same_moment(
+            shared_app,
+            lambda session, worker: send_queued_emails(session, sender=worker),
         )
 
     assert sum(run is not None for run in drafts) == 1
@@ -347,7 +324,11 @@ def test_the_scheduler_process_catches_up_serves_the_queue_and_stops_on_sigterm(
         if key not in {"SECRET_KEY", "DATABASE_URL", "TRACKER_ENV", "MAIL_SERVER"}
     }
     environment.update(
-        DATABASE_URL=url, SECRET_KEY="s" * 40, PUBLIC_BASE_URL=BASE_URL, PYTHONUNBUFFERED="1"
+        DATABASE_URL=url,
+        SECRET_KEY="s" * 40,
+        PUBLIC_BASE_URL=BASE_URL,
+        TOTP_ENCRYPTION_KEY="dGVzdC10b3RwLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+        PYTHONUNBUFFERED="1",
     )
     process = subprocess.Popen(
         [TRACKER, "scheduler"],

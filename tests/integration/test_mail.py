@@ -1,102 +1,101 @@
-"""Sending email through a real SMTP server on loopback, the development log, and the
-mail settings. :class:`LoopbackSmtp` is shared by the other email tests."""
+"""Email: queued in the database, sent by the real sender through a real SMTP server on
+loopback (tests/mailbox.py), once each even with two senders at once; retries, giving
+up, clearing away; the development log; headers no record can break; the settings."""
 
 from __future__ import annotations
 
 import logging
-import re
-import socket
-from email import message_from_bytes, policy
-from email.message import EmailMessage
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlmodel import col, select
 
+from tests.concurrency import at_the_same_moment, committed_app
+from tests.factories import make_user
+from tests.mailbox import LoopbackSmtp, free_port
+from tests.workspace import make_signed_in, post_form
+from tracker import mail
 from tracker.config import ConfigurationError, settings_from_environment
-from tracker.mail import MailError, public_url, send_email
+from tracker.db import get_database
+from tracker.mail import MailError, public_url, queue_email, send_queued_emails
+from tracker.models import OutboxEmail, Role
 
-LINK = re.compile(r"https?://\S+?(/account/(?:accept|reset)/[A-Za-z0-9_-]+)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it accepts, or refuses them all."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.refuse = False
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.refuse:
-            return "554 5.7.1 Message refused"
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-class LoopbackSmtp:
-    """A real SMTP server on 127.0.0.1 at a free port; use it as a context manager."""
-
-    def __init__(self, **smtp_options) -> None:
-        self.mailbox = Mailbox()
-        self.port = free_port()
-        self.controller = Controller(
-            self.mailbox, hostname="127.0.0.1", port=self.port, **smtp_options
-        )
-
-    def __enter__(self) -> LoopbackSmtp:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.controller.stop()
-
-    @property
-    def messages(self) -> list[EmailMessage]:
-        return self.mailbox.messages
-
-    def configure(self, config) -> None:
-        """Point an app's mail settings at this server."""
-        config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=self.port, MAIL_USE_TLS=False)
-
-    def link_path(self, message: EmailMessage | None = None) -> str:
-        """The path of the emailed link in ``message`` (default: the last one received)."""
-        message = message or self.messages[-1]
-        found = LINK.search(message.get_content())
-        assert found, message.get_content()
-        return found.group(1)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def smtp(app):
+    app.config["FIXED_NOW"] = NOW
     with LoopbackSmtp() as server:
-        server.configure(app.config)
+        server.configure(app)
         yield server
 
 
-# --- sending -----------------------------------------------------------------------
-
-
-def test_email_is_delivered_as_plain_text_to_a_real_server(app, smtp):
-    app.config["MAIL_FROM"] = "tracker@riverside.example"
+def queue(app, session, to="sam@example.nhs.uk", subject="Hello there", body="Body") -> int:
+    """Queue one email and commit it, as a request or a job does; returns its id."""
     with app.app_context():
-        send_email("sam@example.nhs.uk", "Hello there", "First line.\n\nA link: https://x.example/")
+        email = queue_email(session, to, subject, body)
+        session.commit()
+    assert email.id is not None
+    return email.id
 
-    [message] = smtp.messages
+
+def outbox(session) -> list[OutboxEmail]:
+    session.expire_all()
+    return list(session.exec(select(OutboxEmail).order_by(col(OutboxEmail.id))).all())
+
+
+# --- queueing and sending ---------------------------------------------------------------
+
+
+def test_a_queued_email_is_sent_by_the_sender_not_when_queued(app, session, smtp):
+    app.config["MAIL_FROM"] = "tracker@riverside.example"
+    queue(app, session, body="First line.\n\nA link: https://x.example/")
+    assert smtp.messages == []  # queueing talks to no mail server
+
+    [message] = smtp.deliver()
+
     assert message["To"] == "sam@example.nhs.uk"
     assert message["From"] == "tracker@riverside.example"
     assert message["Subject"] == "Hello there"
     assert message.get_content_type() == "text/plain"
     assert "A link: https://x.example/" in message.get_content()
     assert message["Message-ID"] and message["Date"]
+    [email] = outbox(session)
+    assert email.sent_at is not None and email.attempts == 1 and not email.sent_to_log
+    # Bodies hold live links: nothing of it is kept once it is sent.
+    assert email.body == ""
+    # Sent once: delivering again sends nothing more.
+    assert len(smtp.deliver()) == 1
 
 
-def test_the_server_login_is_used_when_a_username_is_set(app):
+def test_no_web_request_talks_to_the_mail_server(app, client, session, smtp):
+    make_user(session, email="sam@example.nhs.uk", role=Role.ENGAGEMENT)
+    # Nothing listens here: a request that tried to send would fail.
+    app.config["MAIL_PORT"] = free_port()
+    team = app.test_client()
+    make_signed_in(team, session, Role.ADMIN)
+
+    reset = post_form(client, "/account/reset", {"email": "sam@example.nhs.uk"})
+    invited = post_form(
+        team,
+        "/manage/users/invite",
+        {"name": "Jo Bloggs", "email": "jo@example.nhs.uk", "role": "engagement"},
+    )
+
+    assert reset.status_code == 200
+    assert invited.status_code == 302
+    emails = outbox(session)
+    assert [(e.recipient, e.sent_at, e.attempts) for e in emails] == [
+        ("sam@example.nhs.uk", None, 0),
+        ("jo@example.nhs.uk", None, 0),
+    ]
+    assert "/account/reset/" in emails[0].body and "/account/accept/" in emails[1].body
+    assert smtp.messages == []
+
+
+def test_the_server_login_is_used_when_a_username_is_set(app, session):
     logins = []
 
     def authenticate(server, session, envelope, mechanism, auth_data):
@@ -105,24 +104,22 @@ def test_the_server_login_is_used_when_a_username_is_set(app):
         return AuthResult(success=auth_data.password == b"mail secret")
 
     with LoopbackSmtp(authenticator=authenticate, auth_require_tls=False) as server:
-        server.configure(app.config)
+        server.configure(app)
         app.config.update(MAIL_USERNAME="tracker", MAIL_PASSWORD="mail secret")
-        with app.app_context():
-            send_email("sam@example.nhs.uk", "Subject", "Body")
+        queue(app, session)
+        assert len(server.deliver()) == 1
         assert logins == [("tracker", "mail secret")]
-        assert len(server.messages) == 1
 
         app.config["MAIL_PASSWORD"] = "wrong"
-        with app.app_context(), pytest.raises(MailError):
-            send_email("sam@example.nhs.uk", "Subject", "Body")
+        queue(app, session)
+        assert server.send_outbox().failed == 1
         assert len(server.messages) == 1
 
 
-def test_without_a_mail_server_the_whole_message_goes_to_the_log(app, caplog):
+def test_without_a_mail_server_the_whole_message_goes_to_the_log_when_queued(app, session, caplog):
     app.config["MAIL_SERVER"] = None
     caplog.set_level(logging.INFO, logger="tracker.mail")
-    with app.app_context():
-        send_email("sam@example.nhs.uk", "Your link", "Open https://x.example/account/accept/abc")
+    queue(app, session, subject="Your link", body="Open https://x.example/account/accept/abc")
 
     [record] = [r for r in caplog.records if r.name == "tracker.mail"]
     assert record.levelno == logging.INFO
@@ -130,25 +127,148 @@ def test_without_a_mail_server_the_whole_message_goes_to_the_log(app, caplog):
     assert "To: sam@example.nhs.uk" in logged
     assert "Subject: Your link" in logged
     assert "https://x.example/account/accept/abc" in logged
+    # Marked as sent to the log, so no sender sends it later.
+    [email] = outbox(session)
+    assert email.sent_to_log and email.sent_at is not None and email.body == ""
+    with app.app_context():
+        assert send_queued_emails(session).sent == 0
 
 
-def test_an_unreachable_server_is_a_clear_error_and_logged_without_the_body(app, caplog):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
-    with app.app_context(), pytest.raises(MailError) as raised:
-        send_email("sam@example.nhs.uk", "Your link", "secret-link-body")
+def test_an_unreachable_server_is_recorded_retried_later_and_logged_without_the_body(
+    app, session, caplog
+):
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False, FIXED_NOW=NOW
+    )
+    queue(app, session, subject="Your link", body="secret-link-body")
 
-    assert "could not be sent" in raised.value.message
-    assert "Try again" in raised.value.message
+    with app.app_context():
+        assert send_queued_emails(session).failed == 1
+
+    [email] = outbox(session)
+    assert email.sent_at is None and email.gave_up_at is None
+    assert email.attempts == 1
+    assert "ConnectionRefusedError" in (email.last_error or "")
+    assert email.next_attempt_at.replace(tzinfo=UTC) == NOW + mail.RETRY_DELAYS[0]
     errors = [r for r in caplog.records if r.name == "tracker.mail" and r.levelno >= logging.ERROR]
     assert errors and "sam@example.nhs.uk" in errors[0].getMessage()
     assert "secret-link-body" not in caplog.text
+    # Not tried again before its time.
+    with app.app_context():
+        assert send_queued_emails(session, NOW + timedelta(seconds=59)).failed == 0
 
 
-def test_a_refused_message_is_a_clear_error(app, smtp):
+def test_a_refused_email_is_retried_until_the_limit_then_given_up_without_its_body(
+    app, session, smtp
+):
     smtp.mailbox.refuse = True
-    with app.app_context(), pytest.raises(MailError, match="could not be sent"):
-        send_email("sam@example.nhs.uk", "Subject", "Body")
-    assert smtp.messages == []
+    queue(app, session, body="https://x.example/account/reset/live-token")
+    moment = NOW
+    for attempt in range(1, mail.MAX_ATTEMPTS + 1):
+        assert smtp.send_outbox(moment).sent == 0
+        [email] = outbox(session)
+        assert email.attempts == attempt
+        assert "554" in (email.last_error or "")
+        if attempt < mail.MAX_ATTEMPTS:
+            assert email.body  # kept to try again
+            moment += mail.RETRY_DELAYS[attempt - 1]
+
+    assert email.gave_up_at is not None and email.sent_at is None
+    assert email.body == ""
+    smtp.mailbox.refuse = False
+    assert smtp.deliver(moment + timedelta(days=1)) == []
+
+
+def test_one_refused_address_does_not_hold_up_the_others(app, session, smtp):
+    smtp.mailbox.refuse_to = {"gone@example.nhs.uk"}
+    for address in ("a@example.nhs.uk", "gone@example.nhs.uk", "b@example.nhs.uk"):
+        queue(app, session, to=address)
+
+    sending = smtp.send_outbox()
+
+    assert (sending.sent, sending.failed) == (2, 1)
+    assert sorted(m["To"] for m in smtp.messages) == ["a@example.nhs.uk", "b@example.nhs.uk"]
+    refused = next(e for e in outbox(session) if e.recipient == "gone@example.nhs.uk")
+    assert "550" in (refused.last_error or "") and refused.sent_at is None
+
+
+def test_an_email_claimed_by_a_sender_that_died_is_sent_once_its_lease_ends(app, session, smtp):
+    email_id = queue(app, session)
+    # A sender claimed it and then died before sending it.
+    session.execute(
+        OutboxEmail.__table__.update()
+        .where(OutboxEmail.__table__.c.id == email_id)
+        .values(next_attempt_at=NOW + mail.CLAIM_LEASE, attempts=1, claimed_by="dead:1:x")
+    )
+    session.commit()
+
+    assert smtp.deliver(NOW + mail.CLAIM_LEASE - timedelta(seconds=1)) == []
+    assert len(smtp.deliver(NOW + mail.CLAIM_LEASE)) == 1
+
+
+def test_sent_emails_are_deleted_after_a_week(app, session, smtp):
+    queue(app, session)
+    smtp.deliver(NOW)
+    queue(app, session, to="later@example.nhs.uk")
+
+    smtp.deliver(NOW + mail.KEEP_FOR)
+    assert len(outbox(session)) == 2
+    smtp.deliver(NOW + mail.KEEP_FOR + timedelta(seconds=1))
+    assert [email.recipient for email in outbox(session)] == ["later@example.nhs.uk"]
+
+
+@pytest.fixture
+def shared_app(new_database_url):
+    yield from committed_app(new_database_url)
+
+
+def test_two_senders_at_the_same_moment_send_each_email_once(shared_app):
+    addresses = [f"person{n}@example.nhs.uk" for n in range(45)]
+    with LoopbackSmtp() as smtp:
+        smtp.configure(shared_app)
+        with shared_app.app_context(), get_database(shared_app).session() as session:
+            for address in addresses:
+                queue_email(session, address, "Hello", "Body")
+
+        sent = at_the_same_moment(
+            shared_app,
+            lambda session, name: send_queued_emails(session, sender=name).sent,
+            count=3,
+        )
+
+        assert sum(sent) == len(addresses)
+        assert sorted(m["To"] for m in smtp.messages) == sorted(addresses)
+    with get_database(shared_app).session() as session:
+        emails = outbox(session)
+        assert all(email.sent_at is not None and email.attempts == 1 for email in emails)
+
+
+# --- headers made from records ---------------------------------------------------------
+
+
+def test_a_line_break_in_a_subject_cannot_add_a_header(app, session, smtp):
+    queue(app, session, subject="Your commitments: Riverside\r\nBcc: spy@example.org")
+
+    [message] = smtp.deliver()
+
+    assert message["Subject"] == "Your commitments: Riverside Bcc: spy@example.org"
+    assert message["Bcc"] is None
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "lead@example.nhs.uk\nBcc: spy@example.org",
+        "lead@example.nhs.uk\r",
+        "lead@example.nhs.uk, spy@example.org",
+        "Lead <lead@example.nhs.uk>",
+        "not an address",
+    ],
+)
+def test_an_address_that_is_not_one_plain_address_is_refused(app, session, address):
+    with app.app_context(), pytest.raises(MailError, match="not a single plain email address"):
+        queue_email(session, address, "Subject", "Body")
+    assert outbox(session) == []
 
 
 # --- links ------------------------------------------------------------------------
@@ -162,10 +282,11 @@ def test_links_use_the_public_base_url_when_set(app):
         assert public_url("manage.login") == "https://tracker.example.nhs.uk/login"
 
 
-def test_links_use_the_request_host_when_no_base_url_is_set(app):
+def test_links_never_use_the_request_host(app):
     app.config["PUBLIC_BASE_URL"] = None
-    with app.test_request_context(base_url="https://staging.example.org"):
-        assert public_url("manage.login") == "https://staging.example.org/login"
+    in_a_request = app.test_request_context(base_url="https://evil.example")
+    with in_a_request, pytest.raises(MailError, match="PUBLIC_BASE_URL"):
+        public_url("manage.login")
     with app.app_context(), pytest.raises(MailError, match="PUBLIC_BASE_URL"):
         public_url("manage.login")
 
@@ -174,7 +295,12 @@ def test_links_use_the_request_host_when_no_base_url_is_set(app):
 
 
 def settings(tmp_path, **environ):
-    return settings_from_environment(tmp_path, environ={"SECRET_KEY": "k" * 40, **environ})
+    production = {
+        "SECRET_KEY": "k" * 40,
+        "PUBLIC_BASE_URL": "https://tracker.example.nhs.uk",
+        "TOTP_ENCRYPTION_KEY": "dGVzdC10b3RwLWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+    }
+    return settings_from_environment(tmp_path, environ={**production, **environ})
 
 
 def test_mail_settings_have_defaults(tmp_path):
@@ -183,7 +309,6 @@ def test_mail_settings_have_defaults(tmp_path):
     assert config["MAIL_PORT"] == 587
     assert config["MAIL_FROM"] == "no-reply@localhost"
     assert config["MAIL_USE_TLS"] is False
-    assert config["PUBLIC_BASE_URL"] is None
 
 
 def test_starttls_is_on_by_default_when_there_is_a_login(tmp_path):

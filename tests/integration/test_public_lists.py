@@ -301,7 +301,7 @@ def test_repeated_parameter_uses_its_first_value(client, session):
     "query",
     [
         "/we-will?status=",
-        "/we-will?status=%00",
+        # A control character gets a 400 with a message (tests/integration/test_input_edges.py).
         "/we-will?partner=%27%3B+drop+table+commitment%3B--",
         "/we-will?status=overdue&partner=&page=%20",
         "/you-said?state=",

@@ -19,9 +19,11 @@ from tests.factories import (
     make_issue,
     make_partner,
     make_update,
+    make_user,
 )
 from tracker.demo import load_demo_data
-from tracker.models import CommitmentStatus, Escalation, Partner
+from tracker.manage.records import hide_update
+from tracker.models import CommitmentStatus, Escalation, Partner, Role
 from tracker.public.scorecards import partner_slice, scorecard, system_slice
 from tracker.reports.content import (
     ReportContent,
@@ -77,6 +79,75 @@ def test_the_position_rebuilt_for_the_report_day_equals_the_public_scorecards(
     partners = session.exec(select(Partner)).all()
     for slice_ in [system_slice(), *(partner_slice(partner) for partner in partners)]:
         public = scorecard(session, slice_, TODAY, 90).figures
+        rebuilt = _position_on(session, slice_, TODAY, 90)
+        assert rebuilt == {
+            "commitments_made": public.commitments_made,
+            "open_commitments": public.open_commitments,
+            "overdue": public.overdue,
+            "no_recent_update": public.no_recent_update,
+            "delivered": public.commitments_by_status[CommitmentStatus.DELIVERED],
+            "due_so_far": public.due_so_far,
+            "delivered_on_time": public.delivered_on_time,
+            "issues_raised": public.issues_raised,
+            "issues_awaiting_response": public.issues_awaiting_response,
+        }, slice_.name
+
+
+def test_after_a_hiding_the_position_for_today_equals_the_public_scorecards(
+    app: Flask, session: Session
+) -> None:
+    """Hiding an update undoes the status it set on the public pages
+    (``commitments.restate_from_visible_updates``); the report counts it the same way."""
+    partner = make_partner(session)
+    team = make_user(session, role=Role.ENGAGEMENT)
+    hidden = []
+    for status, moved_to in (
+        (CommitmentStatus.DELIVERED, None),
+        (CommitmentStatus.NOT_GOING_AHEAD, None),
+        (CommitmentStatus.DELAYED, TODAY + timedelta(days=90)),
+    ):
+        commitment = make_commitment(
+            session,
+            partner=partner,
+            committed_on=TODAY - timedelta(days=60),
+            target_date=moved_to or TODAY + timedelta(days=30),
+            original_target_date=TODAY + timedelta(days=30),
+            status=status,
+            status_reason=None if status is CommitmentStatus.DELIVERED else "Funding fell through.",
+            delivered_on=TODAY - timedelta(days=5)
+            if status is CommitmentStatus.DELIVERED
+            else None,
+            last_update_on=TODAY - timedelta(days=5),
+        )
+        make_update(
+            session,
+            commitment=commitment,
+            posted_at=at(TODAY - timedelta(days=40)),
+            previous_status=CommitmentStatus.NOT_STARTED,
+            new_status=CommitmentStatus.IN_PROGRESS,
+        )
+        hidden.append(
+            make_update(
+                session,
+                commitment=commitment,
+                posted_at=at(TODAY - timedelta(days=5)),
+                previous_status=CommitmentStatus.IN_PROGRESS,
+                new_status=status,
+                previous_target_date=TODAY + timedelta(days=30) if moved_to else None,
+                new_target_date=moved_to,
+                reason=commitment.status_reason,
+            )
+        )
+    session.commit()
+    app.config["FIXED_NOW"] = at(TODAY)
+    with app.app_context():
+        for update in hidden:
+            session.refresh(update.commitment)
+            hide_update(session, team, update, "It named a member of staff.")
+
+    for slice_ in (system_slice(), partner_slice(partner)):
+        public = scorecard(session, slice_, TODAY, 90).figures
+        assert public.commitments_by_status[CommitmentStatus.IN_PROGRESS] >= 3
         rebuilt = _position_on(session, slice_, TODAY, 90)
         assert rebuilt == {
             "commitments_made": public.commitments_made,

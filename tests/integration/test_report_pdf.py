@@ -384,13 +384,14 @@ def test_a_partner_reports_figures_link_to_that_partners_lists(
 
 
 def test_links_start_with_the_public_base_url_when_it_is_set(demo_app: Flask) -> None:
+    development_address = demo_app.config["PUBLIC_BASE_URL"]
     demo_app.config["PUBLIC_BASE_URL"] = "https://tracker.example.nhs.uk"
     try:
         with demo_app.app_context(), get_database(demo_app).sessionmaker() as session:
             content = gather_report_content(session, PERIOD, None, as_at=TODAY)
             html = render_report_html(content)
     finally:
-        demo_app.config["PUBLIC_BASE_URL"] = None
+        demo_app.config["PUBLIC_BASE_URL"] = development_address
     assert 'href="https://tracker.example.nhs.uk/we-will?status=overdue"' in html
     assert "localhost" not in html
 

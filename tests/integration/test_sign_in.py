@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlmodel import select
 
+from tests.concurrency import at_the_same_moment, committed_app
 from tests.factories import make_partner, make_user
 from tests.html_validator import check_html, describe
 from tests.pages import RenderedPage, get_page
+from tracker.db import get_database
+from tracker.manage import services
 from tracker.manage.passwords import HashCost, hash_password
-from tracker.models import AuditEvent, Role, SignInFailure, User
+from tracker.models import AuditEvent, OutboxEmail, Role, SignInFailure, User
 
 PASSWORD = "riverside meadow lantern"
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -190,22 +194,114 @@ def test_sign_in_with_changed_hash_cost_rehashes_the_password(app, client, sessi
 
 def test_account_is_locked_after_five_wrong_passwords_even_for_the_right_one(app, client, session):
     user = make_staff(app, session, email="staff@example.nhs.uk")
-    for _ in range(4):
+    for _ in range(5):
         response = sign_in(client, "staff@example.nhs.uk", "wrong password guess")
         assert error_summary(response) == ["Enter a correct email address and password"]
-
-    fifth = sign_in(client, "staff@example.nhs.uk", "wrong password guess")
-    assert "This account is locked" in error_summary(fifth)[0]
-    assert "9:15am on 24 November 2026" in error_summary(fifth)[0]
+    session.refresh(user)
+    assert user.locked_until is not None
 
     right = sign_in(client, "staff@example.nhs.uk")
     assert right.status_code == 400
-    assert "This account is locked" in error_summary(right)[0]
+    # The same answer as a wrong password: the page does not say which accounts exist.
+    assert error_summary(right) == ["Enter a correct email address and password"]
     assert audit_actions(session, user)[-3:] == [
         "sign_in.failed",
         "sign_in.locked",
         "sign_in.refused_locked",
     ]
+
+
+def test_the_owner_of_a_locked_account_is_told_by_email(app, client, session):
+    app.config["PUBLIC_BASE_URL"] = "https://tracker.example.nhs.uk"
+    make_staff(app, session, email="staff@example.nhs.uk")
+    for _ in range(5):
+        sign_in(client, "staff@example.nhs.uk", "wrong password guess")
+    sign_in(client, "staff@example.nhs.uk", "wrong password guess")  # while locked
+
+    [email] = session.exec(select(OutboxEmail)).all()
+    assert email.recipient == "staff@example.nhs.uk"
+    assert "locked" in email.subject
+    # Written to the log in development; the log has the whole of it.
+    assert email.sent_to_log
+
+
+def test_a_locked_account_unknown_email_and_wrong_password_look_and_cost_the_same(
+    app, client, session, monkeypatch
+):
+    make_staff(app, session, email="locked@example.nhs.uk")
+    make_staff(app, session, email="open@example.nhs.uk")
+    for _ in range(5):
+        sign_in(client, "locked@example.nhs.uk", "wrong password guess")
+    checks: list[str] = []
+    real_verify = PasswordHasher.verify
+
+    def counted_verify(hasher, password_hash, password):
+        checks.append(password_hash)
+        return real_verify(hasher, password_hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted_verify)
+
+    def attempt(email: str, password: str) -> tuple[int, list[str], int]:
+        checks.clear()
+        response = sign_in(app.test_client(), email, password)
+        return response.status_code, error_summary(response), len(checks)
+
+    wrong_password = attempt("open@example.nhs.uk", "wrong password guess")
+    unknown = attempt("nobody@example.nhs.uk", "wrong password guess")
+    locked_right = attempt("locked@example.nhs.uk", PASSWORD)
+    locked_wrong = attempt("locked@example.nhs.uk", "wrong password guess")
+
+    generic = (400, ["Enter a correct email address and password"], 1)
+    # One argon2 check each: the time taken does not tell them apart either.
+    assert wrong_password == unknown == locked_right == locked_wrong == generic
+
+
+@pytest.fixture
+def committed(new_database_url):
+    """The app on a database of its own whose commits are real, as web processes share."""
+    yield from committed_app(new_database_url, PASSWORD_HASH_COST=CHEAP)
+
+
+def test_wrong_passwords_at_the_same_moment_are_each_counted(committed):
+    committed.config["SIGN_IN_MAX_FAILURES"] = 100
+    with committed.app_context(), get_database(committed).session() as session:
+        user_id = make_staff(committed, session, email="staff@example.nhs.uk").id
+
+    at_the_same_moment(
+        committed,
+        lambda session, name: services.sign_in(
+            session, "staff@example.nhs.uk", "wrong password guess", client_address=name
+        ),
+        count=20,
+    )
+
+    with get_database(committed).session() as session:
+        user = session.get(User, user_id)
+        assert user is not None and user.failed_sign_in_count == 20
+        assert audit_actions(session, user).count("sign_in.failed") == 20
+
+
+def test_wrong_passwords_at_the_same_moment_lock_the_account_once_at_the_limit(committed):
+    with committed.app_context(), get_database(committed).session() as session:
+        user_id = make_staff(committed, session, email="staff@example.nhs.uk").id
+
+    at_the_same_moment(
+        committed,
+        lambda session, name: services.sign_in(
+            session, "staff@example.nhs.uk", "wrong password guess", client_address=name
+        ),
+        count=8,
+    )
+
+    with get_database(committed).session() as session:
+        user = session.get(User, user_id)
+        assert user is not None and user.locked_until is not None
+        actions = audit_actions(session, user)
+        # The fifth counted locks it, once; the rest are refused as locked, not counted.
+        assert actions.count("sign_in.failed") == 5
+        assert actions.count("sign_in.locked") == 1
+        assert actions.count("sign_in.refused_locked") == 3
+        assert user.failed_sign_in_count == 0
 
 
 def test_lockout_ends_after_its_minutes(app, client, session):

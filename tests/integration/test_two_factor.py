@@ -97,6 +97,18 @@ def session_keys(client) -> dict:
         return dict(cookie_session)
 
 
+def hashed(app, codes) -> list[str]:
+    with app.app_context():
+        return sorted(two_factor.hash_recovery_code(code) for code in codes)
+
+
+def secret_of(app, session, user: User) -> str | None:
+    """``user``'s secret as stored, decrypted."""
+    session.expire_all()
+    with app.app_context():
+        return two_factor.stored_secret(session.get(User, user.id))
+
+
 def stored_hashes(session, user: User) -> list[str]:
     session.expire_all()
     rows = session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all()
@@ -303,8 +315,8 @@ def test_session_that_never_passed_the_code_ends_once_two_step_verification_is_o
 
 def give_recovery_codes(app, session, user: User) -> list[str]:
     codes = two_factor.new_recovery_codes()
-    for code in codes:
-        session.add(RecoveryCode(user_id=user.id, code_hash=two_factor.hash_recovery_code(code)))
+    for code_hash in hashed(app, codes):
+        session.add(RecoveryCode(user_id=user.id, code_hash=code_hash))
     session.flush()
     return codes
 
@@ -347,23 +359,28 @@ def test_someone_elses_recovery_code_does_not_work(app, client, session):
 # --- setting it up --------------------------------------------------------------------
 
 
-def setup_secret_in(client) -> str:
-    return session_keys(client)[auth.TWO_FACTOR_SETUP]
+def setup_secret_in(app, session, user: User) -> str:
+    """The secret the set-up page is showing ``user``, as it waits on their account."""
+    session.expire_all()
+    with app.app_context():
+        secret = two_factor.waiting_setup_secret(session.get(User, user.id))
+    assert secret is not None
+    return secret
 
 
-def test_set_up_keeps_the_secret_in_the_session_until_a_right_code(app, client, session):
+def test_set_up_keeps_the_secret_on_the_account_until_a_right_code(app, client, session):
     user = make_staff(app, session)
     sign_in(client, user)
 
     page = get_page(client, "/manage/account/two-factor")
-    secret = setup_secret_in(client)
+    secret = setup_secret_in(app, session, user)
     assert two_factor.grouped(secret) in page.find(id="setup-key").text
     assert page.find("svg", cls="app-qr-code").find("title").text.startswith("QR code")
     session.refresh(user)
     assert user.totp_secret is None
     # Reloading the page shows the same secret, so an app that scanned it still works.
     get_page(client, "/manage/account/two-factor")
-    assert setup_secret_in(client) == secret
+    assert setup_secret_in(app, session, user) == secret
 
     wrong = post(client, "/manage/account/two-factor", {"code": "123456"})
     assert wrong.status_code == 400
@@ -383,11 +400,11 @@ def test_set_up_keeps_the_secret_in_the_session_until_a_right_code(app, client, 
     codes = [item.text for item in shown.find(id="recovery-codes").find_all("li")]
     assert len(codes) == 10 and len(set(codes)) == 10
     session.expire_all()
-    assert user.totp_secret == secret
+    assert secret_of(app, session, user) == secret
     assert user.totp_enabled_at is not None
     assert user.totp_last_step == two_factor.time_step(NOW)
-    assert stored_hashes(session, user) == sorted(two_factor.hash_recovery_code(c) for c in codes)
-    assert auth.TWO_FACTOR_SETUP not in session_keys(client)
+    assert stored_hashes(session, user) == hashed(app, codes)
+    assert user.totp_pending_secret is None and user.totp_pending_expires_at is None
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "two_factor.enabled")).one()
     assert secret not in f"{event.before} {event.after}"
     assert not any(code in f"{event.before} {event.after}" for code in codes)
@@ -401,7 +418,7 @@ def test_set_up_on_a_new_phone_needs_the_current_password(app, client, session):
     user = make_staff(app, session, role=Role.ENGAGEMENT, secret=SECRET)
     sign_in_as(client, user)
     get_page(client, "/manage/account/two-factor")
-    new_secret = setup_secret_in(client)
+    new_secret = setup_secret_in(app, session, user)
     code = two_factor.code_at(new_secret, NOW)
 
     missing = post(client, "/manage/account/two-factor", {"code": code})
@@ -412,12 +429,12 @@ def test_set_up_on_a_new_phone_needs_the_current_password(app, client, session):
     )
     assert error_summary(wrong) == ["Your current password is not correct"]
     session.expire_all()
-    assert user.totp_secret == SECRET
+    assert secret_of(app, session, user) == SECRET
 
     moved = post(client, "/manage/account/two-factor", {"code": code, "password": PASSWORD})
     assert moved.status_code == 200
     session.expire_all()
-    assert user.totp_secret == new_secret
+    assert secret_of(app, session, user) == new_secret
 
 
 # --- required for admins and the engagement team ---------------------------------------
@@ -439,7 +456,7 @@ def test_required_set_up_blocks_every_other_workspace_page(app, client, session,
     page = get_page(client, "/manage/account/two-factor?next=/manage/account")
     assert "Your role needs two-step verification" in page.main.text
 
-    secret = setup_secret_in(client)
+    secret = setup_secret_in(app, session, user)
     done = post(
         client,
         "/manage/account/two-factor?next=/manage/account",
@@ -550,9 +567,7 @@ def test_new_recovery_codes_need_the_password_and_replace_the_old_ones(app, clie
     shown = RenderedPage(done.get_data(as_text=True))
     new_codes = [item.text for item in shown.find(id="recovery-codes").find_all("li")]
     assert len(new_codes) == 10
-    assert stored_hashes(session, user) == sorted(
-        two_factor.hash_recovery_code(code) for code in new_codes
-    )
+    assert stored_hashes(session, user) == hashed(app, new_codes)
     assert audit_actions(session, user)[-1] == "two_factor.recovery_codes_regenerated"
 
     sign_out(client)

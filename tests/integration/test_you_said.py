@@ -561,16 +561,21 @@ def test_text_from_the_address_is_never_markup(client, world):
     "query",
     [
         "theme=&area=&partner=&community=&state=&q=&sort=&page=",
-        "raised_from=%00&raised_to=9999-99-99",
         "raised_from-year=99999&raised_from-month=1&raised_from-day=1",
         "raised_from=0001-01-01&raised_to=9999-12-31",
-        "q=%00",
         "page=" + "9" * 400,
         "theme=%27%3B+drop+table+issue%3B--",
     ],
 )
 def test_odd_addresses_give_a_page_not_an_error(client, world, query):
     assert client.get(f"/you-said?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["raised_from=%00&raised_to=9999-99-99", "q=%00", "q=a%0Db"])
+def test_control_characters_in_the_address_get_a_clear_message(client, world, query):
+    response = client.get(f"/you-said?{query}")
+    assert response.status_code == 400
+    assert "characters that cannot be used" in response.get_data(as_text=True)
 
 
 # --- A page's query count is fixed ----------------------------------------------

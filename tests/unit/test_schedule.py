@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from tracker.clock import LONDON
+from tracker.mail import SEND_EVERY_SECONDS
 from tracker.reports.jobs import (
     QUARTERLY_DRAFTS,
     WEEKLY_DIGESTS,
@@ -123,14 +124,23 @@ def test_each_weekly_firing_starts_a_new_weeks_run():
     assert len(set(weeks)) == 60
 
 
-def test_the_scheduler_catches_up_first_then_keeps_the_timetable_and_polls_the_queue():
+def test_the_scheduler_catches_up_first_then_keeps_the_timetable_and_polls_the_queues():
     scheduler = build_scheduler(Flask(__name__), worker="test:1")
     jobs = {job.id: job for job in scheduler.get_jobs()}
 
-    assert set(jobs) == {"catch_up", QUARTERLY_DRAFTS, WEEKLY_DIGESTS, "report_requests"}
+    assert set(jobs) == {
+        "catch_up",
+        QUARTERLY_DRAFTS,
+        WEEKLY_DIGESTS,
+        "report_requests",
+        "email_outbox",
+    }
     assert str(jobs[QUARTERLY_DRAFTS].trigger) == str(quarterly_trigger())
     assert str(jobs[WEEKLY_DIGESTS].trigger) == str(weekly_trigger())
     assert jobs["report_requests"].trigger.interval == timedelta(seconds=POLL_SECONDS)
     assert POLL_SECONDS <= 5
+    # Web requests only queue emails: the scheduler sends them within seconds.
+    assert jobs["email_outbox"].trigger.interval == timedelta(seconds=SEND_EVERY_SECONDS)
+    assert SEND_EVERY_SECONDS <= 5
     # Catching up has no trigger of its own: it runs once, as soon as the scheduler starts.
     assert jobs["catch_up"].trigger.__class__.__name__ == "DateTrigger"

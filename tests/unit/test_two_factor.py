@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
 import segno
+from cryptography.fernet import Fernet
+from flask import Flask
 
-from tracker.manage import two_factor
+from tracker.manage import two_factor, two_factor_keys
 from tracker.manage.two_factor import CodeCheck
 from tracker.models import Role, User
 
@@ -135,12 +138,59 @@ def test_ten_different_recovery_codes_are_made():
     assert all(re.fullmatch(r"[2-9a-hjkmnp-z]{5}-[2-9a-hjkmnp-z]{5}", code) for code in codes)
 
 
-def test_a_recovery_code_hashes_the_same_however_it_is_typed():
+@pytest.fixture
+def keys():
+    """An app context holding a key for second-factor secrets, as create_app makes."""
+    app = Flask(__name__)
+    app.config["TOTP_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+    app.config["TOTP_ENCRYPTION_KEY_FALLBACKS"] = []
+    with app.app_context():
+        yield app.config
+
+
+def test_a_recovery_code_hashes_the_same_however_it_is_typed(keys):
     stored = two_factor.hash_recovery_code("k7m2q-9xtfa")
     assert two_factor.hash_recovery_code(" K7M2Q 9XTFA ") == stored
     assert two_factor.hash_recovery_code("k7m2q9xtfa") == stored
     assert two_factor.hash_recovery_code("k7m2q-9xtfb") != stored
     assert "k7m2q" not in stored
+
+
+def test_a_recovery_code_hash_is_keyed_so_a_copied_table_cannot_be_checked(keys):
+    stored = two_factor.hash_recovery_code("k7m2q-9xtfa")
+    assert stored.startswith("hmac-sha256$")
+    assert stored != "hmac-sha256$" + hashlib.sha256(b"k7m2q9xtfa").hexdigest()
+    keys["TOTP_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+    assert two_factor.hash_recovery_code("k7m2q-9xtfa") != stored
+
+
+def test_a_secret_is_encrypted_and_opened_again(keys):
+    stored = two_factor_keys.encrypt_secret(SECRET)
+    assert SECRET not in stored and stored.startswith("gAAAAA")
+    assert two_factor_keys.decrypt_secret(stored) == SECRET
+    assert not two_factor_keys.needs_encrypting_again(stored)
+
+
+def test_a_secret_stored_before_encryption_is_read_as_it_is_and_marked_for_encrypting(keys):
+    assert two_factor_keys.is_stored_before_encryption(SECRET)
+    assert two_factor_keys.decrypt_secret(SECRET) == SECRET
+    assert two_factor_keys.needs_encrypting_again(SECRET)
+    assert not two_factor_keys.is_stored_before_encryption(two_factor_keys.encrypt_secret(SECRET))
+
+
+def test_a_secret_under_a_fallback_key_opens_and_is_marked_for_encrypting_again(keys):
+    stored = two_factor_keys.encrypt_secret(SECRET)
+    keys["TOTP_ENCRYPTION_KEY_FALLBACKS"] = [keys["TOTP_ENCRYPTION_KEY"]]
+    keys["TOTP_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+    assert two_factor_keys.decrypt_secret(stored) == SECRET
+    assert two_factor_keys.needs_encrypting_again(stored)
+
+
+def test_a_secret_no_configured_key_opens_is_a_clear_error(keys):
+    stored = two_factor_keys.encrypt_secret(SECRET)
+    keys["TOTP_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+    with pytest.raises(two_factor_keys.SecretKeyError, match="TOTP_ENCRYPTION_KEY_FALLBACKS"):
+        two_factor_keys.decrypt_secret(stored)
 
 
 # --- who must use it -------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def account() -> str:
         two_factor_required=two_factor.is_required(user),
         may_turn_off=two_factor.may_turn_off(user),
         recovery_codes_left=two_factor.recovery_codes_left(get_session(), user),
+        old_style_recovery_codes=two_factor.old_style_recovery_codes_left(get_session(), user),
     )
 
 
@@ -76,7 +77,8 @@ def change_password() -> Response | str | tuple[str, int]:
 
 
 def _setup_page(form: TwoFactorSetupForm, user: User, next_url: str) -> str:
-    secret = auth.setup_secret()
+    # Kept on the account, encrypted, until a right code: never in the session cookie.
+    secret = two_factor.setup_secret(get_session(), user)
     issuer = f"{SERVICE_NAME} ({current_app.config['ICS_NAME']})"
     return render_template(
         "manage/account/two_factor_setup.html",
@@ -112,7 +114,6 @@ def two_factor_setup() -> str | tuple[str, int]:
         codes = two_factor.turn_on(
             get_session(),
             user,
-            secret=auth.setup_secret(),
             code=form.code.data or "",
             password=form.password.data,
         )
@@ -122,7 +123,6 @@ def two_factor_setup() -> str | tuple[str, int]:
     except CurrentPasswordError as error:
         form.password.errors = [*form.password.errors, error.message]
         return _setup_page(form, user, next_url), 400
-    auth.forget_setup_secret()
     auth.mark_second_factor_done()
     # Shown in this response only: the codes are never stored where they could be read.
     return render_template(

@@ -241,11 +241,14 @@ def reset_password(session: Session, token: str, password: str) -> User:
 # --- emails ---------------------------------------------------------------------------
 
 
-def send_link_email(link: EmailedLink, sender: User | None = None) -> None:
-    """Email ``link`` to its account: an invitation or a password reset.
+def send_link_email(session: Session, link: EmailedLink, sender: User | None = None) -> None:
+    """Queue the email of ``link`` to its account, an invitation or a password reset, and
+    commit it: the scheduler process sends it (tracker/mail.py), so no request waits on
+    the mail server.
 
-    Raises :class:`tracker.mail.MailError` when the email cannot be sent; what was
-    recorded stays recorded, and the link can be sent again.
+    Raises :class:`tracker.mail.MailError` when the email cannot be written (no
+    ``PUBLIC_BASE_URL``, an address mail cannot go to); what was recorded stays
+    recorded, and the link can be sent again.
     """
     if link.purpose is TokenPurpose.INVITATION:
         template = "email/invitation.txt"
@@ -266,7 +269,8 @@ def send_link_email(link: EmailedLink, sender: User | None = None) -> None:
         sign_in_link=mail.public_url("manage.login"),
         reset_link=mail.public_url("manage.request_password_reset"),
     )
-    mail.send_email(link.user.email, subject, body)
+    mail.queue_email(session, link.user.email, subject, body)
+    session.commit()
 
 
 # --- managing accounts ----------------------------------------------------------------

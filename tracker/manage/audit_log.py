@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tracker.clock import LONDON
+from tracker.converters import database_id
 from tracker.models import AuditEvent, Commitment, Engagement, Issue, User
 from tracker.public.queries import (
     PAGE_SIZE,
@@ -81,9 +82,8 @@ def parse_audit_filters(args: Mapping[str, str]) -> AuditFilters:
     user_id: int | None = None
     raw_user = first_value(args, "user")
     if raw_user is not None:
-        if raw_user.isdigit():
-            user_id = int(raw_user)
-        else:
+        user_id = database_id(raw_user)
+        if user_id is None:
             notices.append("The person in the address was not recognised, so it was ignored.")
     record = first_value(args, "record")
     if record is not None:
@@ -115,15 +115,20 @@ def _record_clause(session: Session, record: str) -> sa.ColumnElement[bool]:
     kind = REFERENCE_KINDS.get(prefix)
     if kind is not None and number.isdigit():
         model, entity_type = kind
-        record_id = session.execute(
-            sa.select(model.id).where(model.number == int(number))
-        ).scalar_one_or_none()
+        # A number past any id cannot be a record's, and would not fit the query.
+        record_number = database_id(number)
+        record_id = None
+        if record_number is not None:
+            record_id = session.execute(
+                sa.select(model.id).where(model.number == record_number)
+            ).scalar_one_or_none()
         return sa.and_(
             col(AuditEvent.entity_type) == entity_type,
             col(AuditEvent.entity_id) == (record_id if record_id is not None else -1),
         )
-    if record.isdigit():
-        return col(AuditEvent.entity_id) == int(record)
+    record_id = database_id(record)
+    if record_id is not None:
+        return col(AuditEvent.entity_id) == record_id
     return sa.false()
 
 

@@ -14,10 +14,8 @@ the session holds only a *pending* marker (the account's id and when the passwor
 was accepted), never ``USER_ID``; the code page (``/login/code``) turns it into a
 signed-in session. A pending marker lasts :data:`PENDING_MINUTES`.
 
-While someone sets up two-step verification, the new secret waits in the session
-(:func:`setup_secret`) and reaches the database only once they have typed a code
-that proves their app holds it. The session cookie is signed, not encrypted: the
-secret is readable by whoever holds the cookie, which is the person it belongs to.
+The session never holds a second-factor secret: the cookie is signed, not encrypted,
+so the secret being set up waits on the account instead (tracker/manage/two_factor.py).
 """
 
 from __future__ import annotations
@@ -50,8 +48,6 @@ PENDING_GENERATION = "pending_generation"
 PENDING_NEXT = "pending_next"
 #: How long the code step waits after the right password before starting again.
 PENDING_MINUTES = 5
-
-TWO_FACTOR_SETUP = "two_factor_setup"
 
 #: Why a session ended, shown on the sign-in page: set by :func:`load_current_user`
 #: and :func:`pending_user`.
@@ -215,26 +211,6 @@ def pending_next_url() -> str:
 def end_pending() -> None:
     for key in (PENDING_USER_ID, PENDING_SINCE, PENDING_GENERATION, PENDING_NEXT):
         session.pop(key, None)
-
-
-# --- setting up two-step verification ----------------------------------------------
-
-
-def setup_secret() -> str:
-    """The secret being set up in this session, made on first use.
-
-    It stays the same across reloads of the set-up page, so a code from an app that
-    scanned the first QR code still works.
-    """
-    secret = session.get(TWO_FACTOR_SETUP)
-    if not isinstance(secret, str) or not two_factor.is_valid_secret(secret):
-        secret = two_factor.new_secret()
-        session[TWO_FACTOR_SETUP] = secret
-    return secret
-
-
-def forget_setup_secret() -> None:
-    session.pop(TWO_FACTOR_SETUP, None)
 
 
 def current_user() -> User | None:

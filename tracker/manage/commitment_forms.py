@@ -1,4 +1,5 @@
-"""Forms for commitments and their updates. CSRF protection comes with every FlaskForm.
+"""Forms for commitments and their updates. CSRF protection and the plain-text rule
+(tracker/plain_text.py) come with every TrackerForm.
 
 The forms check each field on its own (required, length, a real date, a web
 address); the rules that join fields together (a reason for Delayed, a future
@@ -16,13 +17,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker.manage import commitments
 from tracker.manage.commitments import CommitmentText, UpdateInput
+from tracker.manage.forms import TrackerForm
 from tracker.models import Commitment, CommitmentStatus
 
 DATE_PARTS = ("day", "month", "year")
@@ -139,7 +140,7 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class _PrefixedForm(FlaskForm):
+class _PrefixedForm(TrackerForm):
     """A form whose element ids start with ``id_prefix``, so several fit on one page."""
 
     def __init__(self, *args: Any, id_prefix: str = "", **kwargs: Any) -> None:

@@ -22,7 +22,7 @@ functions of a loaded commitment, unit-tested without a database.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -48,7 +48,7 @@ from tracker.models import (
     User,
     format_reference,
 )
-from tracker.public.commitments import due_within_clause
+from tracker.public.commitments import due_within_clause, local_date
 from tracker.public.queries import PAGE_SIZE, Page, page_number, relationship, row_offset
 from tracker.references import allocate_number
 from tracker.rendering import format_date
@@ -258,21 +258,113 @@ def apply_update(
     )
     update.commitment = commitment
 
-    if new_status is CommitmentStatus.DELIVERED and previous_status is not new_status:
-        commitment.delivered_on = today
-    elif new_status is not CommitmentStatus.DELIVERED:
-        commitment.delivered_on = None
-    if new_status in STATUSES_NEEDING_REASON:
-        if (new_status is not previous_status or moved) and reason:
-            commitment.status_reason = reason
-    else:
-        commitment.status_reason = None
-    commitment.status = new_status
+    standing = _standing_after(
+        _standing_of(commitment), new_status, moved=moved, reason=reason, on=today
+    )
+    commitment.status = standing.status
+    commitment.status_reason = standing.status_reason
+    commitment.delivered_on = standing.delivered_on
     if moved and change.new_target_date is not None:
         commitment.target_date = change.new_target_date
     commitment.last_update_on = today
     commitment.updated_at = clock.now()
     return update
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """What the updates posted so far have made of a commitment's status."""
+
+    status: CommitmentStatus
+    status_reason: str | None
+    delivered_on: date | None
+
+
+def _standing_of(commitment: Commitment) -> _Standing:
+    return _Standing(commitment.status, commitment.status_reason, commitment.delivered_on)
+
+
+def _standing_after(
+    standing: _Standing,
+    new_status: CommitmentStatus,
+    *,
+    moved: bool,
+    reason: str | None,
+    on: date,
+) -> _Standing:
+    """``standing`` once an update posted ``on`` gives ``new_status`` (and ``reason``).
+
+    Delivered sets the delivery date; leaving Delivered clears it. Delayed and Not
+    going ahead keep the reason given when the status was set or the target date
+    moved as the public status reason; any other status has none.
+    """
+    delivered_on = standing.delivered_on
+    if new_status is CommitmentStatus.DELIVERED and standing.status is not new_status:
+        delivered_on = on
+    elif new_status is not CommitmentStatus.DELIVERED:
+        delivered_on = None
+    status_reason = standing.status_reason
+    if new_status in STATUSES_NEEDING_REASON:
+        if (new_status is not standing.status or moved) and reason:
+            status_reason = reason
+    else:
+        status_reason = None
+    return _Standing(new_status, status_reason, delivered_on)
+
+
+#: What an update writes onto its commitment that hiding it may change
+#: (:func:`restate_from_visible_updates`).
+RESTATED_FIELDS = ("status", "status_reason", "delivered_on", "last_update_on")
+
+
+def restate_from_visible_updates(commitment: Commitment, updates: Iterable[Update]) -> None:
+    """Set what ``commitment`` shows from ``updates`` (all of its updates) not hidden.
+
+    PRODUCT.md: a hidden update leaves a public trace with the reason, and nothing
+    else of it. So once an update is hidden, what the updates wrote onto the
+    commitment (:func:`apply_update`) is worked out again as if only the visible
+    ones had been posted, oldest first, by the same steps:
+
+    - **status**: from the status before the first update (the one it records;
+      Not started, as every commitment starts, when it records none), each visible
+      update's new status in turn. A status set only by a hidden update is undone:
+      a status is shown only with a visible update behind it, as Delayed and Not
+      going ahead need a public reason, and Delivered should show what was done.
+      The public history still shows the hidden update's change of status, beside
+      when and why it was hidden.
+    - **status reason**: the reason of the visible update that last set Delayed or
+      Not going ahead or moved the date while in it; none otherwise. A hidden
+      update's reason is never kept, even when a later visible update kept its
+      status.
+    - **delivery date**: the day the visible update that made it Delivered was
+      posted; none when it is not Delivered.
+    - **date of last update** ("No recent update" counts from it): the day the
+      latest visible update was posted; none when every update is hidden.
+
+    The **target date** is not changed: a changed target date is never hidden
+    (PRODUCT.md), so a move made by a hidden update stands, and the history shows
+    it without its reason (``public.commitments.target_date_history``). Progress
+    and evidence are not stored on the commitment: every page and report reads
+    them from the latest visible update. Nothing else an update writes is copied
+    anywhere else (search indexes only the commitment's own words).
+    """
+    in_order = sorted(updates, key=lambda update: (_aware(update.posted_at), update.id or 0))
+    if not in_order:
+        return
+    standing = _Standing(in_order[0].previous_status or CommitmentStatus.NOT_STARTED, None, None)
+    visible = [update for update in in_order if not update.is_hidden]
+    for update in visible:
+        standing = _standing_after(
+            standing,
+            update.new_status or standing.status,
+            moved=update.changes_target_date,
+            reason=update.reason,
+            on=local_date(update.posted_at),
+        )
+    commitment.status = standing.status
+    commitment.status_reason = standing.status_reason
+    commitment.delivered_on = standing.delivered_on
+    commitment.last_update_on = local_date(visible[-1].posted_at) if visible else None
 
 
 # --- Writes -----------------------------------------------------------------------
@@ -771,19 +863,36 @@ def _shown(name: str, value: Any) -> str:
     return text if len(text) <= 300 else text[:300].rstrip() + "…"
 
 
-def _changes_in(event: AuditEvent) -> list[ChangeMade]:
+#: Shown in place of the words of an update hidden since it was posted: the audit
+#: log keeps them, but a hidden update's words are never shown again (PRODUCT.md).
+HIDDEN_UPDATE_WORDS = "An update (since hidden)"
+
+
+def _status_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[ChangeMade]:
+    if before.get("status") == after.get("status"):
+        return []
+    return [
+        ChangeMade(
+            "Status", _shown("status", before.get("status")), _shown("status", after.get("status"))
+        )
+    ]
+
+
+def _changes_in(event: AuditEvent, hidden_update_ids: set[int]) -> list[ChangeMade]:
     before = event.before or {}
     after = event.after or {}
+    if event.action == "update.hidden":
+        return [
+            ChangeMade("Update hidden", None, _shown("hidden_reason", after.get("hidden_reason"))),
+            *_status_change(before, after),
+        ]
     if event.action == "commitment.update_posted":
-        changes = [ChangeMade("Update posted", None, _shown("narrative", after.get("narrative")))]
-        if before.get("status") != after.get("status"):
-            changes.append(
-                ChangeMade(
-                    "Status",
-                    _shown("status", before.get("status")),
-                    _shown("status", after.get("status")),
-                )
-            )
+        words = (
+            HIDDEN_UPDATE_WORDS
+            if after.get("update_id") in hidden_update_ids
+            else _shown("narrative", after.get("narrative"))
+        )
+        changes = [ChangeMade("Update posted", None, words), *_status_change(before, after)]
         if before.get("target_date") != after.get("target_date"):
             changes.append(
                 ChangeMade(
@@ -807,28 +916,48 @@ def _changes_in(event: AuditEvent) -> list[ChangeMade]:
 def conflict_since(session: Session, commitment_id: int, seen_version: int) -> Conflict:
     """What happened to the commitment after ``seen_version``, read from the audit log.
 
-    Every write in this module records the version it left the commitment at, so
-    the events after the one the person saw are exactly the changes they missed.
+    Every write in this module, and the hiding of an update
+    (:func:`tracker.manage.records.hide_update`), records the version it left the
+    commitment at, so the events after the one the person saw are exactly the
+    changes they missed. An update hidden since is shown as
+    :data:`HIDDEN_UPDATE_WORDS`, never in its own words.
     """
     commitment = session.get(Commitment, commitment_id, populate_existing=True)
     if commitment is None:
         raise RecordNotFound("This commitment no longer exists.")
+    its_updates = select(Update.id).where(col(Update.commitment_id) == commitment_id)
     rows = session.exec(
         select(AuditEvent, User.name)
         .join(User, col(User.id) == col(AuditEvent.user_id), isouter=True)
         .where(
-            col(AuditEvent.entity_type) == "commitment",
-            col(AuditEvent.entity_id) == commitment_id,
+            sa.or_(
+                sa.and_(
+                    col(AuditEvent.entity_type) == "commitment",
+                    col(AuditEvent.entity_id) == commitment_id,
+                ),
+                sa.and_(
+                    col(AuditEvent.action) == "update.hidden",
+                    col(AuditEvent.entity_type) == "update",
+                    col(AuditEvent.entity_id).in_(its_updates),
+                ),
+            )
         )
         .order_by(col(AuditEvent.occurred_at), col(AuditEvent.id))
     ).all()
+    hidden_update_ids = {
+        update_id
+        for update_id in session.exec(its_updates.where(col(Update.hidden_at).is_not(None))).all()
+        if update_id is not None
+    }
     missed = [
         (event, name)
         for event, name in rows
         if isinstance((event.after or {}).get("version"), int)
         and (event.after or {})["version"] > seen_version
     ]
-    changes = [change for event, _name in missed for change in _changes_in(event)]
+    changes = [
+        change for event, _name in missed for change in _changes_in(event, hidden_update_ids)
+    ]
     if missed:
         latest, name = missed[-1]
         return Conflict(

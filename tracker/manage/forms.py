@@ -1,15 +1,60 @@
-"""The workspace's forms. CSRF protection comes with every FlaskForm."""
+"""The workspace's forms, and the base form every form in the tracker is made from.
+
+CSRF protection comes with every FlaskForm; :class:`TrackerForm` adds the rule for
+the characters text may hold (tracker/plain_text.py) to every text box.
+"""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from typing import Any
 
+from flask_wtf import FlaskForm
+from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, StopValidation
+
+from tracker import plain_text
 from tracker.manage.passwords import MAX_LENGTH
 
 
-class SignInForm(FlaskForm):
+class PlainText:
+    """The plain-text rule for one text box: no control characters, and no line breaks
+    unless the box is a multi-line one. Runs first, and stops the field's other checks,
+    so nothing (an inline check that queries the database, say) sees the text."""
+
+    def __init__(self, *, multiline: bool) -> None:
+        self.multiline = multiline
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if isinstance(field.data, str) and plain_text.has_refused_characters(
+            field.data, multiline=self.multiline
+        ):
+            raise StopValidation(plain_text.refusal(field.label.text, multiline=self.multiline))
+
+
+class TrackerForm(FlaskForm):
+    """The base of every form: each text box gets :class:`PlainText` as it is made.
+
+    Done as the fields are bound, so a new form or field cannot forget the rule
+    (tests/integration/test_form_text.py walks every form to prove it). Two kinds are
+    left alone. Passwords: they are hashed, never stored, shown or sent to the database
+    as text, and refusing a character someone already has in theirs would lock them
+    out. Hidden fields: they hold what the page put there, which nobody can see to
+    correct, and each is checked where it is used (a return address by
+    ``auth.safe_next_url``, a version number as digits).
+    """
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form: Any, unbound_field: Any, options: Any) -> Any:
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField) and not isinstance(
+                field, PasswordField | HiddenField
+            ):
+                rule = PlainText(multiline=isinstance(field, TextAreaField))
+                field.validators = [rule, *field.validators]
+            return field
+
+
+class SignInForm(TrackerForm):
     email = EmailField(
         "Email address",
         validators=[
@@ -29,7 +74,7 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(TrackerForm):
     """Only the CSRF token: signing out is a POST, so another site cannot do it for you."""
 
 
@@ -52,13 +97,13 @@ def _current_password(label: str, *, required: bool = True) -> PasswordField:
     return PasswordField(label, validators=[DataRequired("Enter your current password"), too_long])
 
 
-class OneTimeCodeForm(FlaskForm):
+class OneTimeCodeForm(TrackerForm):
     """The code step of signing in, with a code from the authenticator app."""
 
     code = _app_code("Security code")
 
 
-class RecoveryCodeForm(FlaskForm):
+class RecoveryCodeForm(TrackerForm):
     """The code step of signing in, with one of the person's recovery codes."""
 
     code = _code(
@@ -68,20 +113,20 @@ class RecoveryCodeForm(FlaskForm):
     )
 
 
-class TwoFactorSetupForm(FlaskForm):
+class TwoFactorSetupForm(TrackerForm):
     """Confirms set-up with a code from the app; the password only when replacing."""
 
     code = _app_code("Code from your authenticator app")
     password = _current_password("Your current password", required=False)
 
 
-class ConfirmPasswordForm(FlaskForm):
+class ConfirmPasswordForm(TrackerForm):
     """A change to your own sign-in needs your current password."""
 
     password = _current_password("Your current password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(TrackerForm):
     current_password = _current_password("Current password")
     new_password = PasswordField(
         "New password",

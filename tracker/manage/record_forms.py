@@ -1,4 +1,5 @@
-"""Forms for the engagement team's records. CSRF protection comes with every FlaskForm.
+"""Forms for the engagement team's records. CSRF protection and the plain-text rule
+(tracker/plain_text.py) come with every TrackerForm.
 
 The forms check what can be checked from the typed input alone (something entered,
 not too long, a real date, a whole number, a choice from the list); the rules that
@@ -12,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker.manage import records
+from tracker.manage.forms import TrackerForm
 from tracker.models import EngagementKind, PartnerKind
 
 ENGAGEMENT_KINDS = {kind.value: kind for kind in EngagementKind}
@@ -104,7 +105,7 @@ class WholeNumberField(Field):
         if not self.typed:
             return
         text = self.typed.replace(",", "")
-        if not text.isdigit() or int(text) > records.COUNT_MAX:
+        if not (text.isascii() and text.isdigit()) or int(text) > records.COUNT_MAX:
             raise ValueError(
                 f"{self.label.text} must be a whole number from 0 to {records.COUNT_MAX:,}, like 25"
             )
@@ -234,7 +235,7 @@ class WebAddress:
 # --- Engagements ---------------------------------------------------------------------
 
 
-class EngagementForm(FlaskForm):
+class EngagementForm(TrackerForm):
     title = _text(
         StringField, "Title", records.TITLE_MAX, required="Enter a title for the engagement"
     )
@@ -298,7 +299,7 @@ class EngagementForm(FlaskForm):
 # --- Issues --------------------------------------------------------------------------
 
 
-class IssueForm(FlaskForm):
+class IssueForm(TrackerForm):
     """An issue's details. Its lead partner is not here: that changes only through
     :class:`LeadPartnerForm`, which leaves a public trace (see :class:`NewIssueForm`)."""
 
@@ -379,7 +380,7 @@ class NewIssueForm(IssueForm):
         self.lead_partner.choices = _menu(choices.partners, "Not yet assigned")
 
 
-class LeadPartnerForm(FlaskForm):
+class LeadPartnerForm(TrackerForm):
     lead_partner = ChoiceField("New lead partner", message="Choose a partner from the list")
     reason = _text(
         TextAreaField,
@@ -400,7 +401,7 @@ class LeadPartnerForm(FlaskForm):
 # --- Moderation ----------------------------------------------------------------------
 
 
-class HideUpdateForm(FlaskForm):
+class HideUpdateForm(TrackerForm):
     reason = _text(
         TextAreaField,
         "Why this update is being hidden",
@@ -413,7 +414,7 @@ class HideUpdateForm(FlaskForm):
 # --- Reference data -----------------------------------------------------------------
 
 
-class ReferenceForm(FlaskForm):
+class ReferenceForm(TrackerForm):
     """The fields every kind of reference data has; the kinds add theirs below."""
 
     name = _text(StringField, "Name", records.NAME_MAX, required="Enter a name")

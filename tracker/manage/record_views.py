@@ -332,13 +332,31 @@ def hide_update(update_id: int) -> Response | str | tuple[str, int]:
             form, lambda: records.hide_update(session, _actor(), update, form.reason.data or "")
         )
         if hidden is not None:
-            flash(
-                "The update was hidden. The public pages now say when and why it was "
-                "hidden, instead of showing its words."
-            )
+            flash(_hidden_message(hidden))
             return redirect(url_for("manage.issue", issue_ref=update.commitment.issue.reference))
         return render_template("manage/records/hide_update.html", **page), 400
     return render_template("manage/records/hide_update.html", **page)
+
+
+def _hidden_message(hidden: records.HiddenUpdate) -> str:
+    """What the team is told once an update is hidden, with what it did to the status."""
+    message = (
+        "The update was hidden. The public pages now say when and why it was hidden, "
+        "instead of showing its words."
+    )
+    commitment = hidden.update.commitment
+    if hidden.status_undone:
+        message += (
+            f" Commitment {commitment.reference} is {hidden.status_after.label} again: "
+            f"the update that made it {hidden.status_before.label} is hidden."
+        )
+    elif hidden.reason_lost:
+        message += (
+            f" Commitment {commitment.reference} is still {hidden.status_after.label}, but "
+            "the reason was only in the hidden update: ask its partner to post an update "
+            "giving the reason."
+        )
+    return message
 
 
 # --- Reference data ------------------------------------------------------------------

@@ -27,12 +27,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, SQLModel, col, select
 
-from tracker import audit, clock
+from tracker import audit, clock, data_version
 from tracker.errors import RecordNotFound, TrackerError
+from tracker.manage.commitments import RESTATED_FIELDS, restate_from_visible_updates
 from tracker.manage.permissions import Forbidden, is_team
 from tracker.models import (
     Area,
     Commitment,
+    CommitmentStatus,
     Community,
     Engagement,
     EngagementKind,
@@ -50,13 +52,12 @@ from tracker.public.issues import (
     IssueRow,
     issue_partner_clause,
     issue_rows,
-    london_date,
     reference_number,
 )
 from tracker.public.queries import PAGE_SIZE, Page, page_number, relationship, row_offset
 from tracker.references import allocate_number
 from tracker.rendering import format_date
-from tracker.rules import ResponseState, response_state_clause
+from tracker.rules import STATUSES_NEEDING_REASON, ResponseState, response_state_clause
 from tracker.search import issue_relevance, parse_query
 
 # --- Limits -------------------------------------------------------------------------
@@ -888,25 +889,37 @@ def change_lead_partner(
 # --- Moderation ---------------------------------------------------------------------
 
 
-def latest_visible_update_on(session: Session, commitment: Commitment) -> date | None:
-    """The date in England of the commitment's latest update that is not hidden."""
-    latest = session.exec(
-        select(sa.func.max(col(Update.posted_at))).where(
-            col(Update.commitment_id) == commitment.id, col(Update.hidden_at).is_(None)
-        )
-    ).one()
-    return london_date(latest) if latest is not None else None
+@dataclass(frozen=True)
+class HiddenUpdate:
+    """An update just hidden, and what hiding it did to its commitment's status."""
+
+    update: Update
+    status_before: CommitmentStatus
+    status_after: CommitmentStatus
+    #: True when the commitment kept a status that needs a reason (Delayed, Not
+    #: going ahead) but lost its reason, which only the hidden update gave.
+    reason_lost: bool
+
+    @property
+    def status_undone(self) -> bool:
+        """True when the hidden update had set the status the commitment showed."""
+        return self.status_after is not self.status_before
 
 
-def hide_update(session: Session, actor: User, update: Update, reason: str) -> Update:
+def hide_update(session: Session, actor: User, update: Update, reason: str) -> HiddenUpdate:
     """Hide an update from the public pages, keeping a public trace of when and why.
 
     PRODUCT.md: an update is never silently edited; a hidden one leaves a trace with
-    the reason. Its words stay stored (and in the audit log's ``update.hidden``
-    event only the hiding is recorded). The commitment's date of last update is
-    worked out again from the updates still shown, so "No recent update" reflects
-    what the public can see. Hiding cannot be undone here, and an update already
-    hidden cannot be hidden again (:class:`AlreadyHidden`).
+    the reason. Its words stay stored (the audit log's ``update.hidden`` event
+    records only the hiding), and nothing of them is left on the commitment: what
+    the update wrote there (status, status reason, delivery date, date of last
+    update) is worked out again from the updates still shown, by
+    :func:`~tracker.manage.commitments.restate_from_visible_updates`. Hiding cannot
+    be undone here, and an update already hidden cannot be hidden again
+    (:class:`AlreadyHidden`).
+
+    Hiding is a redaction: once it is committed, every copy of a page rendered with
+    the update's words is dropped (``data_version.records_redacted``).
     """
     _ensure_team(actor)
     if update.hidden_at is not None:
@@ -919,29 +932,46 @@ def hide_update(session: Session, actor: User, update: Update, reason: str) -> U
     _check_text(problems, "reason", reason, "Reason", REASON_MAX)
     if problems:
         raise InvalidRecord(problems)
+    commitment = update.commitment
+    restated = (*RESTATED_FIELDS, "version")
+    before = audit.snapshot(commitment, restated)
     update.hidden_at = clock.now()
     update.hidden_reason = reason
     update.hidden_by_id = actor.id
+    status_before, had_reason = commitment.status, commitment.status_reason is not None
+    restate_from_visible_updates(commitment, commitment.updates)
+    # Always a change to the commitment, so its version moves on and a partner lead
+    # whose form predates the hiding is told of it (commitments.conflict_since).
+    commitment.updated_at = clock.now()
     session.flush()
-    commitment = update.commitment
-    before_last = commitment.last_update_on
-    commitment.last_update_on = latest_visible_update_on(session, commitment)
     audit.record(
         session,
         actor=actor,
         action="update.hidden",
         entity_type="update",
         entity_id=update.id,
-        before={"hidden_at": None, "hidden_reason": None, "last_update_on": before_last},
+        before={"hidden_at": None, "hidden_reason": None, **before},
         after={
             "hidden_at": update.hidden_at,
             "hidden_reason": reason,
             "commitment": commitment.reference,
-            "last_update_on": commitment.last_update_on,
+            "commitment_id": commitment.id,
+            **audit.snapshot(commitment, restated),
         },
     )
+    data_version.note_redaction(session)
     session.commit()
-    return update
+    return HiddenUpdate(
+        update=update,
+        status_before=status_before,
+        status_after=commitment.status,
+        reason_lost=(
+            commitment.status is status_before
+            and had_reason
+            and commitment.status_reason is None
+            and commitment.status in STATUSES_NEEDING_REASON
+        ),
+    )
 
 
 # --- Reference data: partners, areas, themes and communities ------------------------

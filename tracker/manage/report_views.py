@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import flash, make_response, redirect, request, url_for
-from flask_wtf import FlaskForm
 from sqlmodel import Session, col, select
 from werkzeug.wrappers import Response
 from wtforms import SelectField, TextAreaField
@@ -24,6 +23,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from tracker import clock
 from tracker.db import get_session
 from tracker.manage import auth, blueprint
+from tracker.manage.forms import TrackerForm
 from tracker.manage.permissions import TEAM_ROLES, roles_required
 from tracker.models import (
     JobRun,
@@ -73,7 +73,7 @@ def _partners(session: Session) -> list[Partner]:
 # --- forms ---------------------------------------------------------------------------------
 
 
-class ReportRequestForm(FlaskForm):
+class ReportRequestForm(TrackerForm):
     """Which quarter, and the whole system or one partner."""
 
     period = SelectField(
@@ -114,7 +114,7 @@ class ReportRequestForm(FlaskForm):
             raise ValidationError("Choose the whole system or a partner from the list")
 
 
-class PublishForm(FlaskForm):
+class PublishForm(TrackerForm):
     """Publishing a draft; a correction also names the report it corrects and says why."""
 
     corrects = SelectField("This report corrects", validate_choice=False)

@@ -3,13 +3,20 @@
 Sign-in limiting is kept in the database rather than in a separate limiter store,
 so every web process shares it with no extra service to run (Redis or otherwise):
 
-- **Per account**: each wrong password adds one to ``User.failed_sign_in_count``;
-  at ``SIGN_IN_MAX_FAILURES`` the account is locked for ``SIGN_IN_LOCKOUT_MINUTES``,
-  and while locked even the right password is refused.
+- **Per account**: each wrong password adds one to ``User.failed_sign_in_count``, in
+  one UPDATE so that attempts at the same moment are each counted; at
+  ``SIGN_IN_MAX_FAILURES`` the account is locked for ``SIGN_IN_LOCKOUT_MINUTES``,
+  and while locked even the right password is refused. Its owner is emailed when it
+  locks.
 - **Per client address**: each wrong password (for any email, known or not) adds a
   ``SignInFailure`` row; at ``SIGN_IN_MAX_FAILURES_PER_ADDRESS`` within the lockout
   window that address may not try again until the oldest failure leaves the window.
   Rows older than the window are deleted as new ones arrive.
+
+Sign-in answers an unknown email, a wrong password and a locked (or deactivated)
+account alike, with the same message after the same work (one argon2 check, against
+a stand-in hash when there is no password to check), so it cannot be used to find
+out who has an account; the audit log and the lockout email say what happened.
 
 Audit events never hold a password, nor an email address that matched no account
 (it may be a password typed into the wrong box).
@@ -17,24 +24,27 @@ Audit events never hold a password, nor an email address that matched no account
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
-from tracker import clock
+from tracker import clock, mail
 from tracker.errors import TrackerError
 from tracker.manage import passwords
 from tracker.models import AuditEvent, Partner, Role, SignInFailure, User
 
+log = logging.getLogger(__name__)
+
 
 class SignInRefusal(StrEnum):
     WRONG_DETAILS = "wrong_details"
-    ACCOUNT_LOCKED = "account_locked"
     ADDRESS_LIMITED = "address_limited"
 
 
@@ -119,6 +129,7 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 def sign_in(session: Session, email: str, password: str, client_address: str) -> SignInResult:
     """Check ``email`` and ``password`` from ``client_address`` and record the outcome.
 
+    Every refusal but the per-address limit is ``WRONG_DETAILS``, whatever the reason.
     Commits: a failure must be counted even though nobody is signed in.
     """
     now = clock.now()
@@ -131,37 +142,26 @@ def sign_in(session: Session, email: str, password: str, client_address: str) ->
     user = find_user_by_email(session, email)
     if user is not None and not user.is_active:
         user = None
-    if user is not None and user.is_demo and current_app.config["TRACKER_ENV"] == "production":
-        # Demo accounts share a password printed in the README: refused like wrong details.
-        passwords.verify_password(None, password)
-        _record_address_failure(session, client_address, now)
-        _audit(session, "sign_in.demo_refused", user)
-        session.commit()
-        return SignInResult(refusal=SignInRefusal.WRONG_DETAILS)
-    locked_until = _aware(user.locked_until) if user is not None else None
-    if user is not None and locked_until is not None and locked_until > now:
-        _audit(session, "sign_in.refused_locked", user)
-        session.commit()
-        return SignInResult(refusal=SignInRefusal.ACCOUNT_LOCKED, retry_after=locked_until)
+    # Demo accounts share a password printed in the README: refused like wrong details.
+    demo_refused = (
+        user is not None and user.is_demo and current_app.config["TRACKER_ENV"] == "production"
+    )
+    locked = user is not None and locked_until(user, now) is not None
+    checked = user is not None and not demo_refused and not locked
+    # One check whatever the account, so the time taken does not reveal accounts.
+    correct = passwords.verify_password(user.password_hash if checked and user else None, password)
+    # End the reads before writing: on SQLite a transaction that has read cannot write
+    # once another process wrote meanwhile, as others may have during the check.
+    session.commit()
 
-    # Checked even for unknown emails, so the time taken does not reveal accounts.
-    correct = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not correct:
         _record_address_failure(session, client_address, now)
         if user is None:
             _audit(session, "sign_in.failed", None, after={"reason": "unknown email"})
-            session.commit()
-            return SignInResult(refusal=SignInRefusal.WRONG_DETAILS)
-        user.failed_sign_in_count += 1
-        _audit(session, "sign_in.failed", user, after={"failures": user.failed_sign_in_count})
-        if user.failed_sign_in_count >= current_app.config["SIGN_IN_MAX_FAILURES"]:
-            user.locked_until = now + _window()
-            user.failed_sign_in_count = 0
-            _audit(session, "sign_in.locked", user, after={"locked_until": _iso(user.locked_until)})
-            session.add(user)
-            session.commit()
-            return SignInResult(refusal=SignInRefusal.ACCOUNT_LOCKED, retry_after=user.locked_until)
-        session.add(user)
+        elif demo_refused:
+            _audit(session, "sign_in.demo_refused", user)
+        elif locked or not _count_failure(session, user, "sign_in.failed", now).counted:
+            _audit(session, "sign_in.refused_locked", user)
         session.commit()
         return SignInResult(refusal=SignInRefusal.WRONG_DETAILS)
 
@@ -292,24 +292,83 @@ def locked_until(user: User, now: datetime) -> datetime | None:
     return moment if moment is not None and moment > now else None
 
 
+@dataclass(frozen=True)
+class _FailureCount:
+    #: False when the account was found locked, so nothing was counted.
+    counted: bool
+    #: When the account's lockout ends, if it is locked now.
+    locked_until: datetime | None
+
+
+def _count_failure(session: Session, user: User, action: str, now: datetime) -> _FailureCount:
+    """Add one to ``user``'s wrong attempts in the database, and lock the account at the
+    limit; does not commit.
+
+    One UPDATE adds the one, so attempts at the same moment are each counted (adding to
+    a count read earlier would lose some), and on PostgreSQL it holds the row until the
+    caller commits, so the attempt that reaches the limit locks the account once.
+    """
+    not_locked = sa.or_(col(User.locked_until).is_(None), col(User.locked_until) <= now)
+    failures = session.execute(
+        sa.update(User)
+        .where(col(User.id) == user.id, not_locked)
+        .values(failed_sign_in_count=col(User.failed_sign_in_count) + 1)
+        .returning(col(User.failed_sign_in_count))
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if failures is None:
+        # Locked by another attempt since this one began.
+        session.refresh(user, ["locked_until"])
+        return _FailureCount(counted=False, locked_until=_aware(user.locked_until))
+    set_committed_value(user, "failed_sign_in_count", failures)
+    _audit(session, action, user, after={"failures": failures})
+    if failures < current_app.config["SIGN_IN_MAX_FAILURES"]:
+        return _FailureCount(counted=True, locked_until=None)
+    until = now + _window()
+    session.execute(
+        sa.update(User)
+        .where(col(User.id) == user.id)
+        .values(locked_until=until, failed_sign_in_count=0)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(user, "locked_until", until)
+    set_committed_value(user, "failed_sign_in_count", 0)
+    _audit(session, "sign_in.locked", user, after={"locked_until": _iso(until)})
+    _email_lockout(session, user, until)
+    return _FailureCount(counted=True, locked_until=until)
+
+
+def _email_lockout(session: Session, user: User, until: datetime) -> None:
+    """Tell ``user`` their account is locked: the sign-in page says only "wrong details"
+    (it must not reveal accounts), so this is how the real owner learns of it, and of
+    someone guessing their password."""
+    from tracker.rendering import format_time
+
+    try:
+        body = render_template(
+            "email/account_locked.txt",
+            user=user,
+            until=format_time(until),
+            failures=current_app.config["SIGN_IN_MAX_FAILURES"],
+            reset_link=mail.public_url("manage.request_password_reset"),
+        )
+        mail.queue_email(
+            session, user.email, "Your account on “You said, we did” is locked for now", body
+        )
+    except mail.MailError as error:
+        # Refusing the sign-in matters more than the email; the lockout is audited.
+        log.warning("Could not email user %s about their lockout: %s", user.id, error.message)
+
+
 def record_failed_attempt(session: Session, user: User, action: str) -> datetime | None:
     """Count one wrong password or code against ``user``'s lockout; does not commit.
 
     Wrong one-time codes and wrong current passwords count towards the same limit as
     wrong passwords at sign-in (``SIGN_IN_MAX_FAILURES``), so a stolen password
     cannot be used to guess the code, nor a stolen session to guess the password.
-    Returns when the lockout ends, if this attempt locked the account.
+    Returns when the lockout ends, if the account is now locked.
     """
-    now = clock.now()
-    user.failed_sign_in_count += 1
-    _audit(session, action, user, after={"failures": user.failed_sign_in_count})
-    session.add(user)
-    if user.failed_sign_in_count < current_app.config["SIGN_IN_MAX_FAILURES"]:
-        return None
-    user.locked_until = now + _window()
-    user.failed_sign_in_count = 0
-    _audit(session, "sign_in.locked", user, after={"locked_until": _iso(user.locked_until)})
-    return user.locked_until
+    return _count_failure(session, user, action, clock.now()).locked_until
 
 
 def locked_message(retry_after: datetime, attempts: str = "wrong passwords") -> str:

@@ -8,12 +8,18 @@ time it takes to type. The step of each accepted code is stored
 (``User.totp_last_step``) and only a later step is accepted next time, so a code
 that has been seen (over a shoulder, in a proxy's log) cannot be replayed.
 
+**Secrets at rest**: the shared secret is stored encrypted, and the one being set up
+waits on the account (encrypted, for :data:`SETUP_MINUTES`), never in the session
+cookie, which is signed but readable. :mod:`tracker.manage.two_factor_keys` holds the
+keys, and how secrets and codes stored before encryption keep working.
+
 **Recovery codes** stand in for a one-time code when the phone is lost: ten of
-them, each usable once, shown only when they are made. Only a SHA-256 hash of each
-is stored. A slow password hash (argon2, as for passwords) is not needed: each code
-carries about 50 random bits, so there is no guessable word list to try, and
-guessing online is held back by the account lockout. A fast hash also lets a typed
-code be found with one indexed query rather than ten slow checks.
+them, each usable once, shown only when they are made. Only a keyed hash
+(HMAC-SHA256) of each is stored. A slow password hash (argon2, as for passwords) is
+not needed: each code carries about 50 random bits, so there is no guessable word
+list to try, and guessing online is held back by the account lockout. A fast hash
+also lets a typed code be found with one indexed query rather than ten slow checks;
+the key means a copy of the table cannot be checked against guesses at all.
 
 **Who must use it**: admins and the engagement team (:data:`REQUIRED_ROLES`), who can
 change every partner's records and manage accounts. Partner leads may choose to.
@@ -25,11 +31,10 @@ no event ever holds a secret or a code.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import pyotp
@@ -41,7 +46,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker import audit, clock
 from tracker.errors import TrackerError
-from tracker.manage import services
+from tracker.manage import services, two_factor_keys
 from tracker.models import RecoveryCode, Role, User
 
 DIGITS = 6
@@ -56,6 +61,10 @@ RECOVERY_CODE_COUNT = 10
 #: (0 and o, 1, i and l): 31 symbols, so ten of them carry about 50 bits.
 RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 RECOVERY_CODE_LENGTH = 10
+
+#: How long the secret shown on the set-up page waits for its first code: reloading
+#: the page within this time shows the same QR code, so an app that scanned it works.
+SETUP_MINUTES = 30
 
 _SECRET_PATTERN = re.compile(r"[A-Z2-7]{32}")
 
@@ -228,8 +237,19 @@ def new_recovery_codes() -> list[str]:
 
 
 def hash_recovery_code(code: str) -> str:
-    """The stored form of a recovery code: SHA-256 of its normalised text (see above)."""
-    return hashlib.sha256(normalise_code(code).encode("ascii", "replace")).hexdigest()
+    """The stored form of a new recovery code: a keyed hash of its normalised text."""
+    return two_factor_keys.recovery_code_hash(normalise_code(code))
+
+
+def old_style_recovery_codes_left(session: Session, user: User) -> int:
+    """How many of ``user``'s unused recovery codes are stored the way they were before
+    keyed hashes (see :mod:`tracker.manage.two_factor_keys`): they should make new ones."""
+    codes = session.exec(
+        select(RecoveryCode.code_hash).where(
+            RecoveryCode.user_id == user.id, col(RecoveryCode.used_at).is_(None)
+        )
+    ).all()
+    return sum(1 for code_hash in codes if two_factor_keys.is_hashed_before_keys(code_hash))
 
 
 def recovery_codes_left(session: Session, user: User) -> int:
@@ -258,17 +278,81 @@ def _use_recovery_code(session: Session, user: User, code: str) -> bool:
     """Mark ``code`` used if it is one of ``user``'s unused codes (one conditional UPDATE)."""
     if len(code) > 64:
         return False
+    # Under the current key, a fallback key, or the plain hash of codes made before keys.
+    stored_forms = two_factor_keys.recovery_code_hashes(normalise_code(code))
     result = session.execute(
         sa.update(RecoveryCode)
         .where(
             col(RecoveryCode.user_id) == user.id,
-            col(RecoveryCode.code_hash) == hash_recovery_code(code),
+            col(RecoveryCode.code_hash).in_(stored_forms),
             col(RecoveryCode.used_at).is_(None),
         )
         .values(used_at=clock.now())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return result.rowcount >= 1  # type: ignore[attr-defined]
+
+
+# --- the secret at rest -------------------------------------------------------------------
+
+
+def stored_secret(user: User) -> str | None:
+    """``user``'s secret as their authenticator app holds it, or None when it is off."""
+    if user.totp_secret is None:
+        return None
+    return two_factor_keys.decrypt_secret(user.totp_secret)
+
+
+def setup_secret(session: Session, user: User) -> str:
+    """The secret ``user`` is setting up, made (and committed) when none is waiting.
+
+    The same secret comes back until it expires or is turned on, so a reload of the
+    set-up page shows the QR code the app may already have scanned.
+    """
+    secret = waiting_setup_secret(user)
+    if secret is not None:
+        return secret
+    secret = new_secret()
+    user.totp_pending_secret = two_factor_keys.encrypt_secret(secret)
+    user.totp_pending_expires_at = clock.now() + timedelta(minutes=SETUP_MINUTES)
+    session.add(user)
+    session.commit()
+    return secret
+
+
+def waiting_setup_secret(user: User) -> str | None:
+    """The secret being set up, if one is waiting and has not expired."""
+    expires_at = user.totp_pending_expires_at
+    if user.totp_pending_secret is None or expires_at is None:
+        return None
+    if expires_at.tzinfo is None:  # SQLite hands back naive datetimes; all are UTC
+        expires_at = expires_at.replace(tzinfo=UTC)
+    if clock.now() >= expires_at:
+        return None
+    return two_factor_keys.decrypt_secret(user.totp_pending_secret)
+
+
+def _forget_setup_secret(user: User) -> None:
+    user.totp_pending_secret = None
+    user.totp_pending_expires_at = None
+
+
+def encrypt_stored_secrets(session: Session) -> int:
+    """Encrypt, with the current key, every secret stored in plain text or under a
+    fallback key; returns how many were. Commits. (``tracker encrypt-two-factor-secrets``)
+    """
+    changed = 0
+    users = session.exec(select(User).where(col(User.totp_secret).is_not(None))).all()
+    for user in users:
+        assert user.totp_secret is not None
+        if two_factor_keys.needs_encrypting_again(user.totp_secret):
+            user.totp_secret = two_factor_keys.encrypt_secret(
+                two_factor_keys.decrypt_secret(user.totp_secret)
+            )
+            session.add(user)
+            changed += 1
+    session.commit()
+    return changed
 
 
 # --- writes -----------------------------------------------------------------------------
@@ -278,33 +362,44 @@ class SetupCodeError(TrackerError):
     """The code typed to confirm set-up does not come from the secret being set up."""
 
 
+class SetupExpiredError(SetupCodeError):
+    """The secret being set up expired before a code came; a new one is shown."""
+
+
 WRONG_SETUP_CODE = (
     "The code is not correct. Check your authenticator app shows this service "
     "and enter the 6-digit code it shows now"
 )
+SETUP_EXPIRED = (
+    "The QR code had expired, so there is a new one. Scan it with your authenticator "
+    "app and enter the 6-digit code it shows"
+)
 ENABLED_FIELDS = ("totp_enabled_at",)
 
 
-def turn_on(
-    session: Session, user: User, *, secret: str, code: str, password: str | None = None
-) -> list[str]:
-    """Store ``secret`` as ``user``'s once ``code`` proves their app holds it.
+def turn_on(session: Session, user: User, *, code: str, password: str | None = None) -> list[str]:
+    """Store the secret being set up as ``user``'s once ``code`` proves their app holds it.
 
     Replacing a secret that is already on (a new phone) needs the current password.
     Returns the new recovery codes, which are shown once and never stored in the clear.
-    Raises :class:`SetupCodeError` or ``services.CurrentPasswordError`` and writes
-    nothing (beyond counting a wrong password) when either is wrong.
+    Raises :class:`SetupCodeError` (:class:`SetupExpiredError` when the secret being set
+    up has expired) or ``services.CurrentPasswordError`` and writes nothing (beyond
+    counting a wrong password) when either is wrong.
     """
     replacing = user.totp_secret is not None
     if replacing:
         services.confirm_password(session, user, password or "")
+    secret = waiting_setup_secret(user)
+    if secret is None:
+        raise SetupExpiredError(SETUP_EXPIRED)
     if not is_valid_secret(secret):
         raise SetupCodeError(WRONG_SETUP_CODE)
     verdict = check_code(secret, code, clock.now(), None)
     if verdict.check is not CodeCheck.ACCEPTED:
         raise SetupCodeError(WRONG_SETUP_CODE)
     before = audit.snapshot(user, ENABLED_FIELDS)
-    user.totp_secret = secret
+    user.totp_secret = two_factor_keys.encrypt_secret(secret)
+    _forget_setup_secret(user)
     user.totp_enabled_at = clock.now()
     user.totp_last_step = verdict.step
     session.add(user)
@@ -334,6 +429,7 @@ def clear_two_factor(session: Session, user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    _forget_setup_secret(user)
     session.add(user)
     session.execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
 
@@ -420,8 +516,16 @@ def sign_in_with_code(session: Session, user: User, code: str) -> CodeResult:
     text = normalise_code(code)
     refusal = CodeRefusal.WRONG
     used_recovery_code = False
-    if user.totp_secret is not None and is_one_time_code(text):
-        verdict = check_code(user.totp_secret, text, now, user.totp_last_step)
+    if user.totp_secret is not None and two_factor_keys.needs_encrypting_again(user.totp_secret):
+        # Stored before encryption, or under a key being retired: encrypted with the
+        # current key now, and committed with the outcome of this attempt below.
+        user.totp_secret = two_factor_keys.encrypt_secret(
+            two_factor_keys.decrypt_secret(user.totp_secret)
+        )
+        session.add(user)
+    secret = stored_secret(user)
+    if secret is not None and is_one_time_code(text):
+        verdict = check_code(secret, text, now, user.totp_last_step)
         if verdict.check is CodeCheck.ACCEPTED and verdict.step is not None:
             accepted = _claim_step(session, user, verdict.step)
             refusal = CodeRefusal.REUSED

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from tracker.db import get_session
 from tracker.manage import accounts
+from tracker.manage.forms import TrackerForm
 from tracker.manage.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from tracker.models import Partner, Role
 
@@ -78,7 +78,7 @@ class _RoleAndPartnerChecks:
             raise ValidationError(problem)
 
 
-class InviteForm(_RoleAndPartnerChecks, FlaskForm):
+class InviteForm(_RoleAndPartnerChecks, TrackerForm):
     name = StringField(
         "Full name",
         filters=[_strip],
@@ -104,14 +104,14 @@ class InviteForm(_RoleAndPartnerChecks, FlaskForm):
             raise ValidationError(f"There is already an account for {field.data.lower()}")
 
 
-class RoleForm(_RoleAndPartnerChecks, FlaskForm):
+class RoleForm(_RoleAndPartnerChecks, TrackerForm):
     """Change an account's role and partner."""
 
     role = _role_field()
     partner = _partner_field()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(TrackerForm):
     """A new password, chosen from an emailed link. The rules are checked by the service,
     which knows whose password it is."""
 
@@ -127,7 +127,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(TrackerForm):
     email = EmailField(
         "Email address",
         filters=[_strip],
@@ -135,7 +135,7 @@ class ResetRequestForm(FlaskForm):
     )
 
 
-class TwoFactorResetForm(FlaskForm):
+class TwoFactorResetForm(TrackerForm):
     """Why someone's two-step verification is being reset, and that their identity was checked.
 
     The reason is kept in the audit log; the service checks it again.

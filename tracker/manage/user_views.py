@@ -120,7 +120,7 @@ def invite_user() -> Page:
         getattr(form, problem.field or "email").errors.append(problem.message)
         return render_template("manage/users/invite.html", **context), 400
     try:
-        accounts.send_link_email(link, sender=user)
+        accounts.send_link_email(get_session(), link, sender=user)
     except MailError as error:
         flash(
             f"The account for {link.user.name} is saved, but the invitation email was not "
@@ -250,7 +250,7 @@ def _email_link(
     """Issue a link with ``issue_link`` and email it, saying ``sent`` or what went wrong."""
     try:
         link = issue_link(get_session(), user, account)
-        accounts.send_link_email(link, sender=user)
+        accounts.send_link_email(get_session(), link, sender=user)
     except AccountProblem as problem:
         flash(problem.message, "error")
     except MailError as error:
@@ -321,8 +321,9 @@ def reset_two_factor(user_id: int) -> Page:
 
 
 def _link_page(body: str, status: int = 200) -> tuple[str, int, dict[str, str]]:
-    # The address holds the token: never pass it on to another site.
-    return body, status, {"Referrer-Policy": "no-referrer"}
+    # The address holds the token: never pass it on to another site. Not "no-referrer":
+    # over https the CSRF check needs this site's own Referer on the form's post.
+    return body, status, {"Referrer-Policy": "same-origin"}
 
 
 def _link_not_valid(error: LinkNotValid, purpose: TokenPurpose) -> tuple[str, int, dict[str, str]]:
@@ -386,10 +387,9 @@ def request_password_reset() -> Page:
     email = form.email.data or ""
     link = accounts.request_password_reset(get_session(), email)
     if link is not None:
-        # A failure is logged by send_email; saying so here would reveal that the
-        # account exists.
+        # Saying that the email could not be queued would reveal that the account exists.
         with suppress(MailError):
-            accounts.send_link_email(link)
+            accounts.send_link_email(get_session(), link)
     return render_template("account/reset_requested.html", email=email)
 
 

@@ -52,11 +52,8 @@ def no_store(response: Response) -> Response:
 
 
 def _refusal_message(result: services.SignInResult) -> str:
-    if result.refusal is SignInRefusal.ACCOUNT_LOCKED and result.retry_after is not None:
-        return (
-            "This account is locked because of too many wrong passwords. "
-            f"Try again after {format_time(result.retry_after)}."
-        )
+    # A locked account gets the same answer as wrong details, so the page cannot tell
+    # anyone which addresses have accounts; its owner is told of the lock by email.
     if result.refusal is SignInRefusal.ADDRESS_LIMITED and result.retry_after is not None:
         return (
             "There have been too many sign-in attempts from your network. "

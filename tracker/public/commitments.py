@@ -57,6 +57,7 @@ from tracker.rules import (
     is_overdue,
     last_activity_on,
     no_recent_update,
+    status_reason_hidden,
 )
 from tracker.search import MAX_QUERY_LENGTH, SearchQuery, commitment_relevance, parse_query
 
@@ -619,6 +620,9 @@ class CommitmentDetail:
     target_dates: TargetDateHistory
     #: Newest first.
     updates: list[UpdateEntry]
+    #: True when the status needs a reason and the one given is in a hidden update
+    #: (:func:`tracker.rules.status_reason_hidden`).
+    status_reason_hidden: bool = False
 
     @property
     def status_reason(self) -> str | None:
@@ -678,6 +682,7 @@ def commitment_detail(
         days_since_update=days_since_update(commitment, today),
         target_dates=history,
         updates=entries,
+        status_reason_hidden=status_reason_hidden(commitment, commitment.updates),
     )
 
 

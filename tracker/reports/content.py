@@ -76,8 +76,6 @@ from tracker.reports.periods import Period, PeriodError
 from tracker.rules import CLOSED_STATUSES, ResponseState
 
 _STATUSES = {status.value: status for status in CommitmentStatus}
-#: Where links point when ``PUBLIC_BASE_URL`` is not set (a development server).
-DEFAULT_PUBLIC_BASE_URL = "http://localhost:5000"
 #: How many of each partner's Overdue (and No recent update) commitments are shown
 #: in full; the rest are named by reference (all of them are in the appendix).
 SILENT_ROWS_PER_PARTNER = 5
@@ -92,9 +90,12 @@ NARRATIVE_LIMIT = 600
 
 
 def public_base_url() -> str:
-    """The public site's address that links in reports start with."""
-    configured: str | None = current_app.config.get("PUBLIC_BASE_URL")
-    return (configured or DEFAULT_PUBLIC_BASE_URL).rstrip("/")
+    """The public site's address that links in reports start with.
+
+    Always set: required in production, and the development server's address
+    otherwise (``tracker.config``).
+    """
+    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
 
 
 def report_title(period: Period, partner: Partner | None) -> str:
@@ -672,18 +673,24 @@ def _position_on(session: Session, slice_: Slice, day: date, threshold: int) -> 
 
     Each commitment's status and target date on that day are those set by its latest
     update posted by then; with none, those its first later update started from;
-    with no update at all, its present ones. "No recent update" counts the updates
-    that were visible on that day.
+    with no update at all, its present ones. A status comes only from an update
+    still visible at the end of that day, as the public pages undo a status set by
+    an update once it is hidden (``commitments.restate_from_visible_updates``); a
+    target date moved by a hidden update stands, as it does on the public pages.
+    "No recent update" counts the updates that were visible on that day.
     """
     end = _day_ends_at(day)
     quiet_since = _day_ends_at(day - timedelta(days=threshold))
     update = aliased(Update, name="earlier_update")
     of_commitment = col(update.commitment_id) == col(Commitment.id)
 
-    def latest_before(column: Any) -> Any:
+    # An update hidden only after that day ended was still shown at its end.
+    visible_then = sa.or_(col(update.hidden_at).is_(None), col(update.hidden_at) >= end)
+
+    def latest_before(column: Any, *where: Any) -> Any:
         return (
             sa.select(column)
-            .where(of_commitment, column.is_not(None), col(update.posted_at) < end)
+            .where(of_commitment, column.is_not(None), col(update.posted_at) < end, *where)
             .order_by(col(update.posted_at).desc(), col(update.id).desc())
             .limit(1)
             .scalar_subquery()
@@ -699,7 +706,7 @@ def _position_on(session: Session, slice_: Slice, day: date, threshold: int) -> 
         )
 
     status = sa.func.coalesce(
-        latest_before(col(update.new_status)),
+        latest_before(col(update.new_status), visible_then),
         first_after(col(update.previous_status)),
         col(Commitment.status),
     )
@@ -714,7 +721,7 @@ def _position_on(session: Session, slice_: Slice, day: date, threshold: int) -> 
             of_commitment,
             col(update.posted_at) >= quiet_since,
             col(update.posted_at) < end,
-            sa.or_(col(update.hidden_at).is_(None), col(update.hidden_at) >= end),
+            visible_then,
         )
         .exists()
     )
@@ -837,7 +844,12 @@ def _activity(
     changes = session.execute(
         sa.select(
             sa.func.count().filter(_changes_target_date()),
-            sa.func.count().filter(col(Update.new_status) == CommitmentStatus.NOT_GOING_AHEAD),
+            # A hidden update's status change was undone (restate_from_visible_updates),
+            # so it is not counted; its target date move stands, as on the public pages.
+            sa.func.count().filter(
+                col(Update.new_status) == CommitmentStatus.NOT_GOING_AHEAD,
+                col(Update.hidden_at).is_(None),
+            ),
         )
         .select_from(Update)
         .join(Commitment, col(Commitment.id) == col(Update.commitment_id))

@@ -12,6 +12,10 @@ makes sure each piece of work happens once:
   (week, recipient) :class:`~tracker.models.DigestDelivery`, and each escalation a unique
   (week, record) :class:`~tracker.models.Escalation`, so even a run that is retried only
   does what is still missing;
+- emails are queued (:func:`tracker.mail.queue_email`), a digest in the same transaction
+  as its delivery record, and sent by the scheduler's email outbox job; one recipient
+  whose digest cannot be written or queued is recorded in the run log, and the others
+  still get theirs;
 - a :class:`~tracker.models.ReportRequest` is claimed with one conditional UPDATE, and a
   request whose scheduler died while generating it is claimed again after
   :data:`REQUEST_TIMEOUT`.
@@ -41,7 +45,7 @@ from sqlmodel import Session, col, select
 
 from tracker.clock import LONDON
 from tracker.errors import TrackerError
-from tracker.mail import send_email
+from tracker.mail import queue_email
 from tracker.models import (
     DigestDelivery,
     Escalation,
@@ -380,16 +384,18 @@ def _email_team_about_drafts(
         session.rollback()
         return 0, []
     subject, body = digests.report_drafts_email(period.name, reports)
-    session.rollback()
+    addresses = [member.email for member in team]
+    session.rollback()  # end the read before writing (SQLite)
     sent = 0
     problems: list[str] = []
-    for member in team:
+    for address in addresses:
         try:
-            send_email(member.email, subject, body)
+            queue_email(session, address, subject, body)
         except TrackerError as error:
-            problems.append(f"Email to {member.email}: {error.message}")
+            problems.append(f"Email to {address}: {error.message}")
         else:
             sent += 1
+    session.commit()
     return sent, problems
 
 
@@ -418,19 +424,36 @@ def _send_digests(session: Session, week: str, now: datetime) -> Outcome:
     session.commit()
 
     counts = {"sent": 0, "already": 0, "empty": 0}
-    for lead in digests.partner_leads(session):
-        digest = digests.partner_digest(session, lead, today, threshold_days)
-        if digest.item_count == 0:
-            counts["empty"] += 1
+    leads = [(lead.id, lead.email) for lead in digests.partner_leads(session)]
+    for lead_id, address in leads:
+        # One lead's digest failing (a record that breaks its email, say) must not stop
+        # everyone else's: it is recorded in the run log and the run carries on.
+        try:
+            lead = session.get(User, lead_id)
+            assert lead is not None
+            digest = digests.partner_digest(session, lead, today, threshold_days)
+            if digest.item_count == 0:
+                counts["empty"] += 1
+                continue
+            subject, body = digests.partner_digest_email(digest, today)
+        except Exception as error:  # noqa: BLE001 - recorded in the run log
+            _digest_failed(session, address, error, outcome)
             continue
-        subject, body = digests.partner_digest_email(digest, today)
-        _deliver(session, week, lead, digest.item_count, subject, body, now, counts, outcome)
-    team = digests.engagement_team(session)
+        _deliver(
+            session, week, lead_id, address, digest.item_count, subject, body, now, counts, outcome
+        )
+    team = [(member.id, member.email) for member in digests.engagement_team(session)]
     if silence.records:
-        subject, body = digests.team_digest_email(silence, today)
-        for member in team:
+        try:
+            subject, body = digests.team_digest_email(silence, today)
+        except Exception as error:  # noqa: BLE001 - recorded; the leads' digests stand
+            _digest_failed(session, "the engagement team", error, outcome)
+            team = []
+        for member_id, address in team:
             item_count = len(silence.records)
-            _deliver(session, week, member, item_count, subject, body, now, counts, outcome)
+            _deliver(
+                session, week, member_id, address, item_count, subject, body, now, counts, outcome
+            )
     else:
         counts["empty"] += len(team)
     session.rollback()
@@ -474,10 +497,17 @@ def _record_escalations(session: Session, week: str, today: date, silence: diges
     return added
 
 
+def _digest_failed(session: Session, address: str, error: BaseException, outcome: Outcome) -> None:
+    session.rollback()
+    log.warning("The digest to %s failed: %s", address, _describe(error))
+    outcome.problems.append(f"Digest to {address}: {_describe(error)}")
+
+
 def _deliver(
     session: Session,
     week: str,
-    recipient: User,
+    recipient_id: int | None,
+    address: str,
     item_count: int,
     subject: str,
     body: str,
@@ -485,28 +515,26 @@ def _deliver(
     counts: dict[str, int],
     outcome: Outcome,
 ) -> None:
-    """Send one digest at most once a week: the delivery row is committed first (its
-    unique (week, recipient) decides who sends), and removed again if sending fails, so
-    a retry sends it. A scheduler that dies between the two leaves it unsent."""
+    """Queue one digest at most once a week: its delivery row and its email are
+    committed together, and the unique (week, recipient) of the row decides who queues
+    it, so two schedulers cannot both send it and a failure leaves neither, for a retry.
+    """
     session.rollback()  # end any read before writing (SQLite)
     delivery = DigestDelivery(
-        week=week, recipient_id=recipient.id or 0, sent_at=now, item_count=item_count
+        week=week, recipient_id=recipient_id or 0, sent_at=now, item_count=item_count
     )
     try:
         with session.begin_nested():
             session.add(delivery)
+            queue_email(session, address, subject, body)
     except IntegrityError:
         session.rollback()
         counts["already"] += 1
         return
-    session.commit()
-    try:
-        send_email(recipient.email, subject, body)
-    except TrackerError as error:
-        session.delete(delivery)
-        session.commit()
-        outcome.problems.append(f"Digest to {recipient.email}: {error.message}")
+    except Exception as error:  # noqa: BLE001 - recorded; the other digests go on
+        _digest_failed(session, address, error, outcome)
         return
+    session.commit()
     counts["sent"] += 1
 
 

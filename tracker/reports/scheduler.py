@@ -6,7 +6,9 @@ web servers, with the same settings. On England's clock:
 - at 06:00 on 1 January, April, July and October: draft the board reports of the
   quarter just ended and email the engagement team;
 - at 07:00 every Monday: the weekly digests and escalations;
-- every :data:`POLL_SECONDS` seconds: generate the reports asked for from the workspace.
+- every :data:`POLL_SECONDS` seconds: generate the reports asked for from the workspace;
+- every :data:`tracker.mail.SEND_EVERY_SECONDS` seconds: send the queued emails (the
+  web processes only queue them).
 
 When it starts it catches up: a run missed while no scheduler was running (or one that
 failed or was cut short) is done once, straight away. SIGTERM or Ctrl-C stops it after
@@ -31,7 +33,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from tracker import clock
+from tracker import clock, mail
 from tracker.clock import LONDON
 from tracker.db import get_database
 from tracker.reports import jobs
@@ -117,9 +119,18 @@ def build_scheduler(app: Flask, worker: str) -> BlockingScheduler:
         id="report_requests",
         name="Generate requested reports",
     )
+    scheduler.add_job(
+        in_app(
+            app,
+            lambda session, now: mail.send_queued_emails(session, now, worker),
+            "email outbox",
+        ),
+        IntervalTrigger(seconds=mail.SEND_EVERY_SECONDS, timezone=LONDON),
+        id="email_outbox",
+        name="Send queued emails",
+        next_run_time=datetime.now(LONDON),
+    )
     return scheduler
-
-
 
 
 @click.command("scheduler", help="Run the scheduled jobs (board report drafts, weekly digests).")
@@ -141,11 +152,12 @@ def scheduler_command() -> None:
     signal.signal(signal.SIGINT, stop)
     log.info(
         "Scheduler %s started: drafts at %s on 1 Jan/Apr/Jul/Oct, digests at %s on "
-        "Mondays (England), report requests every %s seconds",
+        "Mondays (England), report requests every %s seconds, queued emails every %s",
         worker,
         jobs.DRAFTS_AT.strftime("%H:%M"),
         jobs.DIGESTS_AT.strftime("%H:%M"),
         POLL_SECONDS,
+        mail.SEND_EVERY_SECONDS,
     )
     if not app.config.get("PUBLIC_BASE_URL"):
         log.warning(
