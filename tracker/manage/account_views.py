@@ -53,7 +53,7 @@ def change_password() -> Response | str | tuple[str, int]:
     user = _signed_in_user()
     form = ChangePasswordForm()
     page = "manage/account/password.html"
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template(page, form=form)
     if not form.validate_on_submit():
         return render_template(page, form=form), 400
@@ -102,7 +102,7 @@ def two_factor_setup() -> str | tuple[str, int]:
     user = _signed_in_user()
     form = TwoFactorSetupForm()
     next_url = request.args.get("next", "")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _setup_page(form, user, next_url)
     if not form.validate_on_submit():
         return _setup_page(form, user, next_url), 400
@@ -143,7 +143,7 @@ def two_factor_turn_off() -> Response | str | tuple[str, int]:
     ensure(two_factor.may_turn_off(user), REQUIRED_BY_ROLE)
     form = ConfirmPasswordForm()
     page = "manage/account/two_factor_turn_off.html"
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template(page, form=form)
     if not form.validate_on_submit():
         return render_template(page, form=form), 400
@@ -166,7 +166,7 @@ def recovery_codes() -> Response | str | tuple[str, int]:
     form = ConfirmPasswordForm()
     page = "manage/account/recovery_codes_new.html"
     left = two_factor.recovery_codes_left(get_session(), user)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template(page, form=form, recovery_codes_left=left)
     if not form.validate_on_submit():
         return render_template(page, form=form, recovery_codes_left=left), 400

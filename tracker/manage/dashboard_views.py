@@ -216,7 +216,7 @@ def edit_commitment(commitment_ref: str) -> Response:
     commitment = _commitment_for(user, commitment_ref)
     session = get_session()
     prefix = "commitment-"
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = EditCommitmentForm(obj=commitment, id_prefix=prefix)
         form.version.data = str(commitment.version)
         return render("manage/commitments/edit.html", commitment=commitment, form=form)
@@ -268,7 +268,7 @@ def new_commitment(issue_ref: str) -> Response:
     options: dict[str, Any] = {"id_prefix": "commitment-"}
     if team:
         options["partners"] = commitments.partner_choices(session)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = NewCommitmentForm(formdata=None, **options)
         if team and issue.lead_partner_id is not None:
             form.partner.data = str(issue.lead_partner_id)

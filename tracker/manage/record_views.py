@@ -135,7 +135,7 @@ def edit_engagement(engagement_ref: str) -> Response | str | tuple[str, int]:
     session = get_session()
     engagement = records.find_engagement(session, engagement_ref)
     reference = engagement.reference
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = EngagementForm(data=EngagementForm.values_of(engagement))
     else:
         form = EngagementForm()
@@ -194,7 +194,9 @@ def _heard_at(reference: str | None) -> Engagement | None:
 def new_issue() -> Response | str | tuple[str, int]:
     """The engagement team. ``?engagement=EN-0003`` starts from that engagement."""
     session = get_session()
-    heard_at = _heard_at(request.args.get("engagement")) if request.method == "GET" else None
+    heard_at = (
+        _heard_at(request.args.get("engagement")) if request.method in ("GET", "HEAD") else None
+    )
     if heard_at is not None:
         # Start from what the engagement already says: where, who and when.
         form = NewIssueForm(
@@ -265,7 +267,11 @@ def edit_issue(issue_ref: str) -> Response | str | tuple[str, int]:
     session = get_session()
     issue = records.find_issue(session, issue_ref)
     reference = issue.reference
-    form = IssueForm(data=IssueForm.values_of(issue)) if request.method == "GET" else IssueForm()
+    form = (
+        IssueForm(data=IssueForm.values_of(issue))
+        if request.method in ("GET", "HEAD")
+        else IssueForm()
+    )
     form.set_choices(records.record_choices(session))
     page = {"form": form, "issue": issue, "reference": reference}
     if request.method == "POST":
@@ -420,7 +426,7 @@ def edit_reference_record(kind: str, slug: str) -> Response | str | tuple[str, i
     session = get_session()
     record = records.find_reference_record(session, reference_kind, slug)
     form_class = REFERENCE_FORMS[kind]
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = form_class(data=reference_values(reference_kind, record))
     else:
         form = form_class()

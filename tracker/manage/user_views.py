@@ -99,7 +99,7 @@ def invite_user() -> Page:
     user = _signed_in()
     form = InviteForm()
     context = {"form": form, "roles": _grantable_roles(user)}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template("manage/users/invite.html", **context)
     role = form.chosen_role()
     if role is not None and not may_grant_role(user, role):
@@ -349,7 +349,7 @@ def _password_page(
         )
         return _link_page(body, status)
 
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return page()
     if not form.validate_on_submit():
         return page(400)
@@ -380,7 +380,7 @@ def request_password_reset() -> Page:
     """Anyone may ask for a reset link; the answer is the same whether or not the account
     exists, so the page cannot be used to find out who has one."""
     form = ResetRequestForm()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template("account/request_reset.html", form=form)
     if not form.validate_on_submit():
         return render_template("account/request_reset.html", form=form), 400

@@ -66,7 +66,7 @@ def _refusal_message(result: services.SignInResult) -> str:
 def login() -> Response | str | tuple[str, int]:
     """Anyone may sign in; someone already signed in goes on to where they were heading."""
     form = SignInForm()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form.next.data = request.args.get("next", "")
         if auth.current_user() is not None:
             return redirect(auth.safe_next_url(form.next.data))
@@ -121,7 +121,7 @@ def login_code() -> Response | str | tuple[str, int]:
     recovery = request.args.get("method") == "recovery"
     form = RecoveryCodeForm() if recovery else OneTimeCodeForm()
     page = "manage/login_code.html"
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template(page, form=form, recovery=recovery)
     if not form.validate_on_submit():
         return render_template(page, form=form, recovery=recovery), 400
