@@ -144,9 +144,16 @@ def _message(recipient: str, subject: str, body: str) -> EmailMessage:
 
 
 def _write_to_log(recipient: str, subject: str, body: str) -> None:
+    message = _message(recipient, subject, body)
+    # The body as written, not as encoded for SMTP: quoted-printable would break a
+    # long link across lines, and the point of this line is a link that can be opened.
     log.info(
-        "MAIL_SERVER is not set, so this email was written here instead of being sent:\n%s",
-        _message(recipient, subject, body).as_string(),
+        "MAIL_SERVER is not set, so this email was written here instead of being sent:\n"
+        "From: %s\nTo: %s\nSubject: %s\n\n%s",
+        message["From"],
+        message["To"],
+        message["Subject"],
+        body,
     )
 
 

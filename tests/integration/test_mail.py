@@ -119,14 +119,16 @@ def test_the_server_login_is_used_when_a_username_is_set(app, session):
 def test_without_a_mail_server_the_whole_message_goes_to_the_log_when_queued(app, session, caplog):
     app.config["MAIL_SERVER"] = None
     caplog.set_level(logging.INFO, logger="tracker.mail")
-    queue(app, session, subject="Your link", body="Open https://x.example/account/accept/abc")
+    link = "https://x.example/account/accept/" + "a-long-token-" * 8
+    queue(app, session, subject="Your link", body=f"Open this link:\n\n{link}\n")
 
     [record] = [r for r in caplog.records if r.name == "tracker.mail"]
     assert record.levelno == logging.INFO
     logged = record.getMessage()
     assert "To: sam@example.nhs.uk" in logged
     assert "Subject: Your link" in logged
-    assert "https://x.example/account/accept/abc" in logged
+    # Whole, on a line of its own, so it can be opened from the terminal.
+    assert link in logged.splitlines()
     # Marked as sent to the log, so no sender sends it later.
     [email] = outbox(session)
     assert email.sent_to_log and email.sent_at is not None and email.body == ""
