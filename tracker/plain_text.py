@@ -25,9 +25,10 @@ from tracker.errors import TrackerError
 _ONE_LINE_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MULTI_LINE_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
+#: The error page goes on to say "Go back and try again".
 QUERY_MESSAGE = (
-    "The address contains characters that cannot be used, such as line breaks or "
-    "control characters. Go back, check what you typed and try again."
+    "The address contains characters that cannot be used in a search or filter, such "
+    "as line breaks or control characters."
 )
 
 
