@@ -1,4 +1,5 @@
-"""Today's date in England, the date every derived state is judged against."""
+"""Today's date in England, the date every derived state is judged against, and the
+stored moments read back as what they are."""
 
 from __future__ import annotations
 
@@ -30,3 +31,14 @@ def now() -> datetime:
         if fixed is not None:
             return fixed
     return datetime.now(UTC)
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored moment as an aware datetime: every one is stored in UTC, and SQLite
+    hands them back naive."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def local_date(moment: datetime) -> date:
+    """The date in England of a stored moment."""
+    return aware(moment).astimezone(LONDON).date()

@@ -138,7 +138,7 @@ def allowed_hosts(raw: str) -> list[str]:
     for host in hosts:
         if not _HOST_NAME.fullmatch(host):
             raise ConfigurationError(
-                "ALLOWED_HOSTS must be host names or IP addresses separated by commas, "
+                "ALLOWED_HOSTS must be host names or IPv4 addresses separated by commas, "
                 f"such as 10.0.0.12,tracker.internal (no https://, port or path), not {host!r}."
             )
     return hosts

@@ -21,11 +21,14 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
+from tracker.plain_text import CONTROL_CHARACTERS
+
 #: The largest value of PostgreSQL's ``INTEGER``, the type of every id column.
 DATABASE_ID_MAX = 2**31 - 1
 
-#: Werkzeug's ``string`` rule (anything but a slash), less the C0 controls, DEL and C1.
-_TEXT_PART = r"[^/\x00-\x1f\x7f-\x9f]"
+#: Werkzeug's ``string`` rule (anything but a slash), less what one-line text may not
+#: hold (tracker/plain_text.py).
+_TEXT_PART = f"[^/{CONTROL_CHARACTERS}]"
 
 
 class DatabaseIdConverter(IntegerConverter):

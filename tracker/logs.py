@@ -46,10 +46,16 @@ def logged_path() -> str:
     A matched route is logged by its rule (``/account/invitation/<token>``), never
     with its values: invitation and reset links carry their secret in the path, and
     a log must not hold a working link.
+
+    An unmatched address is the client's own text: its control characters are
+    replaced, so a line break in it cannot start a made-up line of the log.
     """
+    # Imported here: tracker.plain_text imports tracker.errors, which imports this module.
+    from tracker.plain_text import without_controls
+
     if request.url_rule is not None:
         return request.url_rule.rule
-    return request.path[:200]
+    return without_controls(request.path[:200])
 
 
 class RequestIdFilter(logging.Filter):
@@ -58,6 +64,28 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()
         return True
+
+
+class WithoutServerRequestLines(logging.Filter):
+    """Drops the development server's line for each request, keeping its other lines.
+
+    Werkzeug's server logs each request with its full path (``"GET
+    /account/reset/<the token> HTTP/1.1" 200 -``), which would put working reset and
+    invitation links in the log; ``tracker.request`` already logs every request, by
+    its rule. Its request lines are the ones made by ``log_request`` in
+    werkzeug/serving.py, whose message always ends in this format; start-up lines
+    ("Running on http://...") and errors are kept.
+    """
+
+    REQUEST_FORMAT = '"%s" %s %s'
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            isinstance(record.msg, str)
+            and record.msg.endswith(self.REQUEST_FORMAT)
+            and isinstance(record.args, tuple)
+            and len(record.args) == 3
+        )
 
 
 class JsonFormatter(logging.Formatter):
@@ -95,6 +123,11 @@ def configure(log_format: str = "text") -> None:
     root.setLevel(logging.WARNING)
     for name in _INFO_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)
+    server_log = logging.getLogger("werkzeug")
+    for existing in list(server_log.filters):
+        if isinstance(existing, WithoutServerRequestLines):
+            server_log.removeFilter(existing)
+    server_log.addFilter(WithoutServerRequestLines())
 
 
 def init_app(app: Flask) -> None:

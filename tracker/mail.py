@@ -35,10 +35,8 @@ invitations and password resets can be tried on a laptop. That log line is the o
 place a link's token is ever logged, so never leave ``MAIL_SERVER`` unset in
 production.
 
-Links in emails need the site's absolute address, and it always comes from
-``PUBLIC_BASE_URL`` (required in production; see tracker/config.py), never from the
-request being answered: a request's Host header is whatever the sender typed, and a
-password reset link must not be sent pointing at someone else's site.
+Links in emails need the site's absolute address: :func:`tracker.addresses.public_url`
+writes it from ``PUBLIC_BASE_URL``, never from the request being answered.
 """
 
 from __future__ import annotations
@@ -50,6 +48,7 @@ import secrets
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -61,8 +60,10 @@ from flask import current_app
 from sqlmodel import Session, col
 
 from tracker import clock
+from tracker.addresses import public_url as public_url  # for the writers of emails
 from tracker.errors import TrackerError
 from tracker.models import OutboxEmail
+from tracker.plain_text import CONTROL_CHARACTERS
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +89,9 @@ KEEP_FOR = timedelta(days=7)
 #: The longest error text kept on an email.
 MAX_ERROR_LENGTH = 2000
 
-#: Anything that ends a header line or that no header should hold: C0 controls but
-#: the tab, DEL, and Unicode's line and paragraph separators.
-_HEADER_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]+")
+#: Anything that ends a header line or that no header should hold: what one-line text
+#: may not hold (tracker/plain_text.py), line breaks and every other control.
+_HEADER_BREAKS = re.compile(f"[{CONTROL_CHARACTERS}]+")
 #: One plain address: no display name, no second address, nothing a header could hide.
 _PLAIN_ADDRESS = re.compile(r"[^\s@,;:<>()\[\]\"\\]+@[^\s@,;:<>()\[\]\"\\]+")
 
@@ -213,21 +214,35 @@ def default_sender_name() -> str:
 
 
 def send_queued_emails(
-    session: Session, now: datetime | None = None, sender: str | None = None
+    session: Session,
+    now: datetime | None = None,
+    sender: str | None = None,
+    *,
+    read_clock: Callable[[], datetime] = clock.now,
 ) -> Sending:
     """Send every queued email that is due, oldest first, and clear away old ones.
 
     Expects a session with no transaction of the caller's in progress: it commits as
     it goes, one short transaction per step. Safe to run in several processes at once.
+
+    The time is read afresh for each batch's claim and each email's outcome: a run
+    can outlast :data:`CLAIM_LEASE`, and a lease counted from the run's start would
+    have ended before a later batch was sent, letting another sender take it too.
+    ``now``, when given, is the time the run starts at, and ``read_clock`` how time
+    then passes.
     """
-    now = _utc(now or clock.now())
+    offset = (_utc(now) - _utc(read_clock())) if now is not None else timedelta(0)
+
+    def current_time() -> datetime:
+        return _utc(read_clock()) + offset
+
     # Each call claims under its own name, so it only marks what it claimed itself.
     claimer = f"{sender or default_sender_name()}:{secrets.token_hex(4)}"[-120:]
     sending = Sending()
-    _clear_away(session, now)
-    while batch := _claim(session, now, claimer):
+    _clear_away(session, current_time())
+    while batch := _claim(session, current_time(), claimer):
         for email in batch:
-            _send_one(session, email, now, claimer, sending)
+            _send_one(session, email, current_time, claimer, sending)
     return sending
 
 
@@ -245,16 +260,21 @@ def _claim(session: Session, now: datetime, claimer: str) -> list[_Claimed]:
     The UPDATE repeats the "still due" test on each row it changes: on PostgreSQL a
     row another sender changed first is then passed over, not sent twice.
     """
+    # A materialised CTE picks the batch once. As a plain IN (subquery), PostgreSQL
+    # may run the subquery again for each row it updates, and SKIP LOCKED then lets
+    # each run pick other rows, so one claim could take far more than a batch.
     picked = (
         sa.select(col(OutboxEmail.id))
         .where(_due(now))
         .order_by(col(OutboxEmail.id))
         .limit(BATCH_SIZE)
         .with_for_update(skip_locked=True)
+        .cte("picked")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     rows = session.execute(
         sa.update(OutboxEmail)
-        .where(col(OutboxEmail.id).in_(picked), _due(now))
+        .where(col(OutboxEmail.id).in_(sa.select(picked.c.id)), _due(now))
         .values(
             next_attempt_at=now + CLAIM_LEASE,
             attempts=col(OutboxEmail.attempts) + 1,
@@ -274,7 +294,11 @@ def _claim(session: Session, now: datetime, claimer: str) -> list[_Claimed]:
 
 
 def _send_one(
-    session: Session, email: _Claimed, now: datetime, claimer: str, sending: Sending
+    session: Session,
+    email: _Claimed,
+    current_time: Callable[[], datetime],
+    claimer: str,
+    sending: Sending,
 ) -> None:
     ours = sa.and_(col(OutboxEmail.id) == email.id, col(OutboxEmail.claimed_by) == claimer)
     to_log = not current_app.config.get("MAIL_SERVER")
@@ -284,12 +308,12 @@ def _send_one(
         else:
             _send_over_smtp(_message(email.recipient, email.subject, email.body))
     except (OSError, smtplib.SMTPException, MailError, ValueError) as error:
-        _record_failure(session, email, ours, now, error, sending)
+        _record_failure(session, email, ours, current_time(), error, sending)
         return
     session.execute(
         sa.update(OutboxEmail)
         .where(ours)
-        .values(sent_at=now, sent_to_log=to_log, body="", last_error=None)
+        .values(sent_at=current_time(), sent_to_log=to_log, body="", last_error=None)
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -372,17 +396,3 @@ def _clear_away(session: Session, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     session.commit()
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """The absolute address of ``endpoint`` at ``PUBLIC_BASE_URL``, for an email or print.
-
-    The same address whether or not a request is being answered, and whatever host
-    that request was sent to.
-    """
-    base: str | None = current_app.config.get("PUBLIC_BASE_URL")
-    if not base:
-        raise MailError("Set PUBLIC_BASE_URL so that links to the site can be written.")
-    # Any host will do: only the path is kept, so the request's Host never shows.
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return base + path

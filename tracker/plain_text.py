@@ -22,7 +22,11 @@ from flask import Flask, request
 
 from tracker.errors import TrackerError
 
-_ONE_LINE_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: The characters one-line text may not hold, as the inside of a regular expression's
+#: ``[...]``, for other patterns built on the same rule (address parts, email headers).
+CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+
+_ONE_LINE_REFUSED = re.compile(f"[{CONTROL_CHARACTERS}]")
 _MULTI_LINE_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 #: The error page goes on to say "Go back and try again".
@@ -36,6 +40,15 @@ def has_refused_characters(text: str, *, multiline: bool = False) -> bool:
     """True when ``text`` holds a character the rule above refuses."""
     pattern = _MULTI_LINE_REFUSED if multiline else _ONE_LINE_REFUSED
     return pattern.search(text) is not None
+
+
+def without_controls(text: str, replacement: str = "?") -> str:
+    """``text`` with each character the one-line rule refuses put as ``replacement``.
+
+    For text that is written out rather than checked, such as an address in a log
+    line, where a line break would start a line of the sender's choosing.
+    """
+    return _ONE_LINE_REFUSED.sub(replacement, text)
 
 
 def refusal(label: str, *, multiline: bool = False) -> str:

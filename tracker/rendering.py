@@ -16,8 +16,8 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from jinja2_fragments.flask import render_block
 
+from tracker.addresses import public_url
 from tracker.clock import LONDON
-from tracker.mail import public_url
 
 #: Reads the htmx request headers (``HX-Request`` and the rest) for the current request.
 htmx = HTMX()

@@ -335,16 +335,6 @@ def test_a_partner_name_with_a_line_break_cannot_break_the_digest_headers(
     assert len(smtp.messages) == 2
 
 
-def test_emails_need_the_sites_address_for_their_links(app, session, smtp, riverside):
-    app.config["PUBLIC_BASE_URL"] = None
-    with app.app_context():
-        run = jobs.weekly_digests(session, NOW)
-
-    assert run is not None and run.outcome is JobOutcome.FAILED
-    assert "PUBLIC_BASE_URL" in (run.error or "")
-    assert smtp.deliver() == []
-
-
 def test_digest_times_are_judged_in_england(context, session, smtp, riverside):
     # 06:30 UTC on Monday 23 November is 06:30 in England (GMT): before 07:00, so the
     # week due is still last week's.

@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 import redis
-from flask import Flask
+import sqlalchemy as sa
+from flask import Blueprint, Flask
 from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
@@ -39,10 +40,21 @@ from tests.factories import (
 )
 from tests.pages import RenderedPage, get_page
 from tests.workspace import csrf_token, make_signed_in, post_form, sign_in_as
-from tracker.db import get_database
-from tracker.manage import commitments
-from tracker.models import AuditEvent, Commitment, CommitmentStatus, Role, Update, User
-from tracker.public.cache import cache, page_key
+from tracker.db import get_database, get_session
+from tracker.manage import commitments, records
+from tracker.models import (
+    AuditEvent,
+    Commitment,
+    CommitmentStatus,
+    Partner,
+    Report,
+    ReportDocument,
+    ReportStatus,
+    Role,
+    Update,
+    User,
+)
+from tracker.public.cache import cache, cache_pages, page_key
 from tracker.reports import digests
 from tracker.reports.content import gather_report_content
 from tracker.reports.periods import parse_period
@@ -741,3 +753,196 @@ def test_hiding_leaves_an_update_with_no_words_for_anyone_reading_the_workspace(
 
     assert leaked(page.main.text) == []
     assert HIDING_REASON in page.main.text
+
+
+# --- Stored board reports that quote the hidden update ------------------------------
+
+
+def store_report(
+    session: Session, period: str, html: str, partner: Any = None, published: bool = True
+) -> Report:
+    """A report stored as the scheduler stores one, with ``html`` as its document."""
+    quarter = parse_period(period)
+    report = Report(
+        period=period,
+        period_start=quarter.start,
+        period_end=quarter.end,
+        partner_id=partner.id if partner is not None else None,
+        title=f"Board report {period}",
+        status=ReportStatus.PUBLISHED if published else ReportStatus.DRAFT,
+        as_at=TODAY,
+        published_at=NOW - timedelta(days=1) if published else None,
+    )
+    session.add(report)
+    session.flush()
+    session.add(ReportDocument(report_id=report.id, html=html, pdf=b"%PDF-1.7 stand-in"))
+    session.commit()
+    return report
+
+
+def test_the_team_is_told_which_stored_reports_quote_the_hidden_update(app, session, story):
+    """A published report is never changed, so hiding cannot take the words out of it:
+    the team is told to publish a correction, or to generate a draft again."""
+    with app.app_context():
+        quarter = parse_period("2026/27 Q3")
+        whole = render_report_html(gather_report_content(session, quarter, None, as_at=TODAY))
+        own = render_report_html(
+            gather_report_content(session, quarter, story["partner"], as_at=TODAY)
+        )
+    assert leaked(whole) and leaked(own)
+    quoting = store_report(session, "2026/27 Q3", whole)
+    draft = store_report(session, "2026/27 Q3", own, partner=story["partner"], published=False)
+    store_report(session, "2026/27 Q2", "<!DOCTYPE html><title>Board report</title><p>Buses</p>")
+
+    client = app.test_client()
+    make_signed_in(client, session, Role.ENGAGEMENT, name="Mo Moderator")
+    response = post_form(
+        client,
+        f"/manage/updates/{story['hidden'].id}/hide",
+        {"reason": HIDING_REASON},
+        follow_redirects=True,
+    )
+
+    assert response.status_code == 200
+    banner = RenderedPage(response.get_data(as_text=True)).find(
+        cls="nhsuk-notification-banner__content"
+    )
+    message = " ".join(banner.text.split())
+    assert message.endswith(
+        f"the update that made it Delayed is hidden. Published report 2026/27 Q3 (whole "
+        "system) quotes this update: publish a correction. Draft report 2026/27 Q3 "
+        f"({story['partner'].name}) quotes this update: generate it again before "
+        "publishing it."
+    )
+    assert "Q2" not in message
+    assert [link.attrs["href"] for link in banner.find_all("a")] == [
+        f"/manage/reports/{quoting.id}",
+        f"/manage/reports/{draft.id}",
+    ]
+
+
+def test_a_report_is_named_for_an_escaped_quote_of_the_update(app, session, story):
+    """Stored documents hold the words as Jinja wrote them: ``&`` as ``&amp;``."""
+    update = story["hidden"]
+    update.narrative = "Buses & drivers <at> Flumpington's depot."
+    session.add(update)
+    session.commit()
+    store_report(
+        session,
+        "2026/27 Q3",
+        "<p>Buses &amp; drivers &lt;at&gt; Flumpington&#39;s depot.</p>",
+    )
+
+    message = hide_and_read_message(app, session, update)
+
+    assert "Published report 2026/27 Q3 (whole system) quotes this update" in message
+
+
+# --- A page rendered while the data changed is not cached ---------------------------
+
+
+def race_pages(other: Flask) -> None:
+    """Two pages on ``other``'s cached pages: one that commits a public write while it
+    renders, as a hiding committed by another process would, and one that does not."""
+    pages = Blueprint("race_pages", __name__)
+
+    @pages.get("/race/written-during")
+    def written_during() -> str:
+        session = get_session()
+        partner = session.exec(select(Partner)).first()
+        assert partner is not None
+        partner.name = f"{partner.name} (renamed)"
+        session.commit()
+        return "<p>Zorblatt rendered from the data as it was.</p>"
+
+    @pages.get("/race/quiet")
+    def quiet() -> str:
+        return "<p>Zorblatt rendered while nothing changed.</p>"
+
+    cache_pages(pages)
+    other.register_blueprint(pages)
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_a_page_is_not_cached_when_the_data_version_moved_while_it_rendered(
+    session, story, web_process, store
+):
+    """A hiding empties the cache once committed; a page that began rendering before
+    that, and is stored after it, must not stay under its old version's key."""
+    settings: dict[str, Any] = {}
+    client = None
+    prefix = f"test-race-{uuid.uuid4().hex}:"
+    if store == "redis":
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        try:
+            client.ping()
+        except redis.RedisError:
+            pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+        settings = {"REDIS_URL": REDIS_URL, "PAGE_CACHE_PREFIX": prefix}
+    other = web_process(**settings)
+    race_pages(other)
+
+    def cached_words() -> list[str]:
+        if client is None:
+            return words_in_memory(other)
+        return [word for words in words_in_redis(client, prefix).values() for word in words]
+
+    try:
+        assert other.test_client().get("/race/written-during").status_code == 200
+        assert cached_words() == []
+
+        assert other.test_client().get("/race/quiet").status_code == 200
+        assert cached_words() == ["zorblatt"]  # a page rendered with no write is kept
+    finally:
+        if client is not None:
+            keys = list(client.scan_iter(match=f"{prefix}*"))
+            if keys:
+                client.delete(*keys)
+            client.close()
+
+
+# --- Hiding while a partner lead posts ----------------------------------------------
+
+
+def test_hiding_while_the_commitment_changes_hides_nothing_and_says_so(
+    app, session, story, monkeypatch
+):
+    """A partner lead posting at the same moment moves the commitment's version after
+    the hiding loaded it: the hiding is refused (409), not a server error."""
+    commitment = story["commitment"]
+    version_before = stored(session, Commitment, commitment.id).version
+    loaded = records.find_update
+
+    def loaded_then_posted_to(session: Session, update_id: int) -> Update:
+        update = loaded(session, update_id)
+        # Another transaction's update: the row moves on, the loaded object does not.
+        session.execute(
+            sa.text("UPDATE commitment SET version = version + 1 WHERE id = :id"),
+            {"id": update.commitment_id},
+        )
+        return update
+
+    monkeypatch.setattr(records, "find_update", loaded_then_posted_to)
+    client = app.test_client()
+    make_signed_in(client, session, Role.ENGAGEMENT, name="Mo Moderator")
+    response = post_form(
+        client, f"/manage/updates/{story['hidden'].id}/hide", {"reason": HIDING_REASON}
+    )
+
+    assert response.status_code == 409
+    page = RenderedPage(response.get_data(as_text=True))
+    assert (
+        "The commitment changed while you were hiding this update: nothing was hidden. "
+        "Look at it again and hide the update if you still need to."
+    ) in " ".join(page.main.text.split())
+    assert stored(session, Update, story["hidden"].id).hidden_at is None
+    kept = stored(session, Commitment, commitment.id)
+    assert (kept.status, kept.status_reason, kept.version) == (
+        CommitmentStatus.DELAYED,
+        REASON,
+        version_before,
+    )
+    assert (
+        session.exec(select(AuditEvent).where(col(AuditEvent.action) == "update.hidden")).all()
+        == []
+    )

@@ -127,6 +127,14 @@ def test_control_characters_in_the_address_find_no_page(client, path):
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize("character", ["\x00", "\n", "\x7f", "\x85", "\x9b", "\u2028", "\u2029"])
+def test_a_text_part_holding_any_character_one_line_text_refuses_matches_no_route(app, character):
+    adapter = app.url_map.bind("localhost")
+    assert adapter.match("/partners/riverside")[0] == "public.partner"
+    with pytest.raises(NotFound):
+        adapter.match(f"/partners/river{character}side")
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -14,6 +14,7 @@ from tests.html_validator import check_html, describe
 from tests.mailbox import LoopbackSmtp
 from tests.pages import RenderedPage, get_page
 from tests.workspace import csrf_token, make_signed_in, post_form
+from tracker import mail
 from tracker.manage import accounts
 from tracker.manage.passwords import HashCost, hash_password, verify_password
 from tracker.models import AccountToken, AuditEvent, Role, TokenPurpose, User
@@ -235,11 +236,15 @@ def test_a_weak_password_on_the_invitation_saves_nothing(
 
 
 def test_an_invitation_that_cannot_be_written_is_a_clear_message_and_can_be_sent_again(
-    app, client, session, smtp
+    app, client, session, smtp, monkeypatch
 ):
     make_signed_in(client, session, Role.ADMIN)
-    public_address = app.config["PUBLIC_BASE_URL"]
-    app.config["PUBLIC_BASE_URL"] = None  # no address for the link
+    queue_email = mail.queue_email
+
+    def cannot_queue(*args, **kwargs):
+        raise mail.MailError("The email could not be written.")
+
+    monkeypatch.setattr(mail, "queue_email", cannot_queue)
 
     response = invite(client, role="engagement", name="Jo Bloggs")
     invited = session.exec(select(User).where(User.email == "jo@example.nhs.uk")).one()
@@ -251,7 +256,7 @@ def test_an_invitation_that_cannot_be_written_is_a_clear_message_and_can_be_sent
     assert audit_actions(session, invited) == ["user.invited"]
     assert smtp.deliver() == []
 
-    app.config["PUBLIC_BASE_URL"] = public_address
+    monkeypatch.setattr(mail, "queue_email", queue_email)
     post_form(
         client,
         f"/manage/users/{invited.id}/resend-invitation",

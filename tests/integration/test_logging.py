@@ -19,11 +19,13 @@ def configured_logging() -> Iterator[None]:
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
     saved_levels = {name: logging.getLogger(name).level for name in ("tracker", "werkzeug")}
+    saved_server_filters = list(logging.getLogger("werkzeug").filters)
     yield
     root.handlers[:] = saved[0]
     root.setLevel(saved[1])
     for name, level in saved_levels.items():
         logging.getLogger(name).setLevel(level)
+    logging.getLogger("werkzeug").filters[:] = saved_server_filters
 
 
 def test_every_response_carries_its_own_request_id(client):
@@ -127,3 +129,59 @@ def test_a_link_with_a_secret_in_its_address_is_logged_by_its_rule(
     err = capsys.readouterr().err
     assert "GET /account/reset/<token> " in err
     assert "not-a-real-secret" not in err
+
+
+def test_a_line_break_in_an_unmatched_address_cannot_forge_a_log_line(
+    database_url, configured_logging, capsys
+):
+    logs.configure("text")
+    app = make_test_app(database_url)
+    forged = "2026-12-01 09:00:00,000 ERROR [abc] tracker.example: forged line"
+    response = app.test_client().get("/nothing%0a" + forged.replace(" ", "%20") + "%0d%e2%80%a8x")
+    assert response.status_code == 404
+    lines = capsys.readouterr().err.splitlines()
+    assert not [line for line in lines if line.startswith("2026-12-01 09:00:00,000 ERROR")]
+    [line] = [line for line in lines if "tracker.request" in line]
+    assert f"GET /nothing?{forged}??x 404 " in line
+
+
+def server_request_record(path: str) -> logging.LogRecord:
+    """The record werkzeug's development server makes for a request to ``path``."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
+    handler.client_address = ("127.0.0.1", 50000)
+    handler.command, handler.path, handler.request_version = "GET", path, "HTTP/1.1"
+    made: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            made.append(record)
+
+    server_log = logging.getLogger("werkzeug")
+    keep = Keep()
+    server_log.addHandler(keep)
+    try:
+        handler.log_request(200, "-")
+    finally:
+        server_log.removeHandler(keep)
+    [record] = made
+    return record
+
+
+def test_the_development_servers_request_lines_are_dropped_and_its_start_up_lines_kept(
+    configured_logging, capsys
+):
+    record = server_request_record("/account/reset/the-real-token")
+    assert "the-real-token" in record.getMessage()
+
+    logs.configure("text")
+    server_log = logging.getLogger("werkzeug")
+    server_log.handle(record)
+    server_log.info(" * Running on http://127.0.0.1:5000")
+    server_log.error("code 400, message Bad request syntax")
+
+    err = capsys.readouterr().err
+    assert "the-real-token" not in err
+    assert "Running on http://127.0.0.1:5000" in err
+    assert "Bad request syntax" in err

@@ -16,9 +16,10 @@ from tests.factories import make_user
 from tests.mailbox import LoopbackSmtp, free_port
 from tests.workspace import make_signed_in, post_form
 from tracker import mail
+from tracker.addresses import public_url
 from tracker.config import ConfigurationError, settings_from_environment
 from tracker.db import get_database
-from tracker.mail import MailError, public_url, queue_email, send_queued_emails
+from tracker.mail import MailError, queue_email, send_queued_emails
 from tracker.models import OutboxEmail, Role
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -219,6 +220,47 @@ def test_sent_emails_are_deleted_after_a_week(app, session, smtp):
     assert [email.recipient for email in outbox(session)] == ["later@example.nhs.uk"]
 
 
+def test_a_run_that_outlasts_the_lease_leases_each_batch_from_its_own_claim(
+    app, session, smtp, monkeypatch
+):
+    """A second sender, while the first is still sending, takes nothing the first holds."""
+    monkeypatch.setattr(mail, "BATCH_SIZE", 1)
+    queue(app, session, to="first@example.nhs.uk")
+    queue(app, session, to="second@example.nhs.uk")
+    readings = [NOW]
+
+    def slow_clock() -> datetime:
+        # Each reading is six minutes on: by the second batch the run has taken longer
+        # than the lease.
+        readings.append(readings[-1] + timedelta(minutes=6))
+        return readings[-1]
+
+    taken_by_the_other: list[int] = []
+    send_over_smtp = mail._send_over_smtp
+
+    def send_and_meanwhile_run_another_sender(message) -> None:
+        if message["To"] == "second@example.nhs.uk" and not taken_by_the_other:
+            with get_database(app).sessionmaker() as other_session:
+                other = send_queued_emails(
+                    other_session, readings[-1] + timedelta(seconds=1), sender="other"
+                )
+            taken_by_the_other.append(other.sent + other.failed)
+        send_over_smtp(message)
+
+    monkeypatch.setattr(mail, "_send_over_smtp", send_and_meanwhile_run_another_sender)
+    with app.app_context(), get_database(app).sessionmaker() as first_session:
+        sending = send_queued_emails(first_session, sender="first", read_clock=slow_clock)
+
+    assert readings[-1] > NOW + mail.CLAIM_LEASE
+    assert taken_by_the_other == [0]
+    assert sending.sent == 2
+    assert sorted(m["To"] for m in smtp.messages) == [
+        "first@example.nhs.uk",
+        "second@example.nhs.uk",
+    ]
+    assert [email.sent_at for email in outbox(session)] == [readings[3], readings[5]]
+
+
 @pytest.fixture
 def shared_app(new_database_url):
     yield from committed_app(new_database_url)
@@ -257,11 +299,21 @@ def test_a_line_break_in_a_subject_cannot_add_a_header(app, session, smtp):
     assert message["Bcc"] is None
 
 
+def test_every_control_character_in_a_subject_becomes_a_space(app, session, smtp):
+    queue(app, session, subject="Riverside\x85North\u2028East\x9bSouth\tWest")
+
+    [message] = smtp.deliver()
+
+    assert message["Subject"] == "Riverside North East South West"
+
+
 @pytest.mark.parametrize(
     "address",
     [
         "lead@example.nhs.uk\nBcc: spy@example.org",
         "lead@example.nhs.uk\r",
+        "lead@example.nhs.uk\x9b",
+        "lead\x90@example.nhs.uk",
         "lead@example.nhs.uk, spy@example.org",
         "Lead <lead@example.nhs.uk>",
         "not an address",
@@ -285,12 +337,11 @@ def test_links_use_the_public_base_url_when_set(app):
 
 
 def test_links_never_use_the_request_host(app):
-    app.config["PUBLIC_BASE_URL"] = None
-    in_a_request = app.test_request_context(base_url="https://evil.example")
-    with in_a_request, pytest.raises(MailError, match="PUBLIC_BASE_URL"):
-        public_url("manage.login")
-    with app.app_context(), pytest.raises(MailError, match="PUBLIC_BASE_URL"):
-        public_url("manage.login")
+    app.config["PUBLIC_BASE_URL"] = "https://tracker.example.nhs.uk"
+    with app.test_request_context(base_url="https://evil.example"):
+        link = public_url("manage.login")
+    assert link == "https://tracker.example.nhs.uk/login"
+    assert "evil" not in link
 
 
 # --- settings ---------------------------------------------------------------------

@@ -71,3 +71,77 @@ def test_every_migration_file_is_dated_and_has_a_downgrade():
         source = path.read_text()
         assert "def downgrade() -> None:" in source, path.name
         assert "sqlmodel" not in source, f"{path.name} must use plain SQLAlchemy types"
+
+
+def add_a_user_with_rows_pointing_at_them(engine: sa.Engine) -> None:
+    """A user, an audit event and a recovery code, as at revision 0007 (plain SQL)."""
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO user_account (id, email, name, role, is_active, created_at,"
+                " failed_sign_in_count, session_generation, is_demo)"
+                " VALUES (1, 'sam@example.nhs.uk', 'Sam', 'admin', :yes, :at, 0, 0, :no)"
+            ),
+            {"yes": True, "no": False, "at": "2026-12-01 09:00:00+00:00"},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit_event (id, occurred_at, user_id, action, entity_type)"
+                " VALUES (1, :at, 1, 'user.signed_in', 'user')"
+            ),
+            {"at": "2026-12-01 09:00:00+00:00"},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO recovery_code (id, user_id, code_hash, created_at)"
+                " VALUES (1, 1, :hash, :at)"
+            ),
+            {"hash": "a" * 64, "at": "2026-12-01 09:00:00+00:00"},
+        )
+
+
+def rows_pointing_at_the_user(engine: sa.Engine) -> list[tuple]:
+    with engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                sa.text(
+                    "SELECT u.email, a.action, r.code_hash FROM user_account u"
+                    " JOIN audit_event a ON a.user_id = u.id"
+                    " JOIN recovery_code r ON r.user_id = u.id"
+                )
+            )
+        ]
+
+
+def foreign_key_problems(engine: sa.Engine) -> list:
+    if engine.dialect.name != "sqlite":
+        return []
+    with engine.connect() as connection:
+        return list(connection.exec_driver_sql("PRAGMA foreign_key_check"))
+
+
+def foreign_keys_enforced(engine: sa.Engine) -> bool:
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_table_rebuilt_by_a_migration_keeps_the_rows_that_point_at_it(empty_engine):
+    """SQLite rebuilds ``user_account`` for 0008 (and back); its referrers must survive."""
+    schema.upgrade(empty_engine, "0007")
+    add_a_user_with_rows_pointing_at_them(empty_engine)
+    expected = [("sam@example.nhs.uk", "user.signed_in", "a" * 64)]
+
+    schema.upgrade(empty_engine)
+    assert schema.current_revision(empty_engine) == "0008"
+    assert rows_pointing_at_the_user(empty_engine) == expected
+    assert foreign_key_problems(empty_engine) == []
+    assert foreign_keys_enforced(empty_engine)
+
+    schema.downgrade(empty_engine, "0007")
+    assert schema.current_revision(empty_engine) == "0007"
+    assert rows_pointing_at_the_user(empty_engine) == expected
+    assert foreign_key_problems(empty_engine) == []
+    assert foreign_keys_enforced(empty_engine)

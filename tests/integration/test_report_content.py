@@ -293,6 +293,46 @@ def test_moves_and_stops_in_the_quarter_are_listed_with_reasons_but_not_hidden_o
     assert figure(content, "Target dates moved", "activity")[0] == "2"
 
 
+def test_a_hidden_stop_is_neither_counted_nor_listed_under_not_going_ahead(
+    app: Flask, session: Session
+) -> None:
+    """The Not going ahead figure links to the list (``#not-going-ahead``): both leave
+    out a stop whose update was hidden, as hiding undid it."""
+    team = make_user(session, role=Role.ENGAGEMENT)
+    stops = []
+    for title in ("Stopped and still stopped", "Stopped by an update later hidden"):
+        commitment = make_commitment(
+            session,
+            title=title,
+            committed_on=date(2026, 5, 1),
+            status=CommitmentStatus.NOT_GOING_AHEAD,
+            status_reason="The money went elsewhere.",
+        )
+        stops.append(
+            make_update(
+                session,
+                commitment=commitment,
+                posted_at=at(date(2026, 8, 10)),
+                previous_status=CommitmentStatus.NOT_STARTED,
+                new_status=CommitmentStatus.NOT_GOING_AHEAD,
+                reason="The money went elsewhere.",
+            )
+        )
+    session.commit()
+    before = gather(app, session)
+    assert figure(before, "Not going ahead", "activity")[0] == "2"
+    assert len(before.not_going_ahead) == 2
+
+    app.config["FIXED_NOW"] = at(TODAY)
+    with app.app_context():
+        session.refresh(stops[1].commitment)
+        hide_update(session, team, stops[1], "It named a member of staff.")
+    content = gather(app, session)
+
+    assert figure(content, "Not going ahead", "activity")[0] == "1"
+    assert [stop.reference for stop in content.not_going_ahead] == [stops[0].commitment.reference]
+
+
 def test_escalations_of_the_quarter_are_listed_within_the_reports_scope(
     app: Flask, session: Session
 ) -> None:

@@ -225,6 +225,37 @@ def test_the_owner_of_a_locked_account_is_told_by_email(app, client, session):
     assert email.sent_to_log
 
 
+def test_the_owner_is_emailed_about_lockouts_at_most_once_a_day(app, client, session):
+    """Anyone can lock an account again as each lockout ends; its owner's inbox must
+    not fill with one email each time. The audit log still has every lockout."""
+    app.config["PUBLIC_BASE_URL"] = "https://tracker.example.nhs.uk"
+    user = make_staff(app, session, email="staff@example.nhs.uk")
+
+    def lock() -> None:
+        for _ in range(5):
+            sign_in(client, "staff@example.nhs.uk", "wrong password guess")
+
+    def emails() -> list[datetime]:
+        return [
+            email.created_at
+            for email in session.exec(select(OutboxEmail).order_by(OutboxEmail.id)).all()
+        ]
+
+    lock()
+    move_clock(app, minutes=15)
+    lock()
+    assert audit_actions(session, user).count("sign_in.locked") == 2
+    assert len(emails()) == 1
+
+    move_clock(app, hours=23, minutes=44)  # 23 hours 59 minutes after the first email
+    lock()
+    assert len(emails()) == 1
+    move_clock(app, minutes=15)  # a day and 14 minutes after it
+    lock()
+    assert audit_actions(session, user).count("sign_in.locked") == 4
+    assert len(emails()) == 2
+
+
 def test_a_locked_account_unknown_email_and_wrong_password_look_and_cost_the_same(
     app, client, session, monkeypatch
 ):

@@ -28,6 +28,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, func, select
 
 from tracker import audit, clock, mail
+from tracker.addresses import public_url
 from tracker.manage import passwords, two_factor
 from tracker.manage.permissions import Forbidden, may_grant_role, may_manage_user
 from tracker.manage.services import AccountError, find_user_by_email, normalise_email
@@ -246,9 +247,9 @@ def send_link_email(session: Session, link: EmailedLink, sender: User | None = N
     commit it: the scheduler process sends it (tracker/mail.py), so no request waits on
     the mail server.
 
-    Raises :class:`tracker.mail.MailError` when the email cannot be written (no
-    ``PUBLIC_BASE_URL``, an address mail cannot go to); what was recorded stays
-    recorded, and the link can be sent again.
+    Raises :class:`tracker.mail.MailError` when the email cannot be queued (an address
+    mail cannot go to); what was recorded stays recorded, and the link can be sent
+    again.
     """
     if link.purpose is TokenPurpose.INVITATION:
         template = "email/invitation.txt"
@@ -264,10 +265,10 @@ def send_link_email(session: Session, link: EmailedLink, sender: User | None = N
         template,
         user=link.user,
         sender=sender,
-        link=mail.public_url(endpoint, token=link.token),
+        link=public_url(endpoint, token=link.token),
         lifetime=lifetime,
-        sign_in_link=mail.public_url("manage.login"),
-        reset_link=mail.public_url("manage.request_password_reset"),
+        sign_in_link=public_url("manage.login"),
+        reset_link=public_url("manage.request_password_reset"),
     )
     mail.queue_email(session, link.user.email, subject, body)
     session.commit()

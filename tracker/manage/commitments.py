@@ -35,6 +35,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from tracker import audit, clock
+from tracker.clock import local_date
 from tracker.errors import RecordNotFound, TrackerError
 from tracker.manage import permissions
 from tracker.models import (
@@ -48,7 +49,7 @@ from tracker.models import (
     User,
     format_reference,
 )
-from tracker.public.commitments import due_within_clause, local_date
+from tracker.public.commitments import due_within_clause
 from tracker.public.queries import PAGE_SIZE, Page, page_number, relationship, row_offset
 from tracker.references import allocate_number
 from tracker.rendering import format_date

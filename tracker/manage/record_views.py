@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from tracker import clock
@@ -37,11 +38,12 @@ from tracker.manage.record_forms import (
     NewIssueForm,
     reference_values,
 )
-from tracker.models import Engagement, Issue, User
+from tracker.models import Engagement, Issue, ReportStatus, User
 from tracker.public import engagements as public_engagements
 from tracker.public import issues as public_issues
 from tracker.public.queries import parse_page
 from tracker.rendering import render
+from tracker.reports import publishing
 from tracker.search import MAX_QUERY_LENGTH
 
 T = TypeVar("T")
@@ -334,9 +336,15 @@ def hide_update(update_id: int) -> Response | str | tuple[str, int]:
     if request.method == "POST":
         if update.is_hidden:
             return render_template("manage/records/hide_update.html", refused=True, **page), 409
-        hidden = _saved(
-            form, lambda: records.hide_update(session, _actor(), update, form.reason.data or "")
-        )
+        try:
+            hidden = _saved(
+                form,
+                lambda: records.hide_update(session, _actor(), update, form.reason.data or ""),
+            )
+        except records.HidingConflict as conflict:
+            return render_template(
+                "manage/records/hide_update.html", conflict=conflict.message, **page
+            ), 409
         if hidden is not None:
             flash(_hidden_message(hidden))
             return redirect(url_for("manage.issue", issue_ref=update.commitment.issue.reference))
@@ -344,8 +352,9 @@ def hide_update(update_id: int) -> Response | str | tuple[str, int]:
     return render_template("manage/records/hide_update.html", **page)
 
 
-def _hidden_message(hidden: records.HiddenUpdate) -> str:
-    """What the team is told once an update is hidden, with what it did to the status."""
+def _hidden_message(hidden: records.HiddenUpdate) -> Markup:
+    """What the team is told once an update is hidden, with what it did to the status
+    and the stored reports that still quote it, each linked."""
     message = (
         "The update was hidden. The public pages now say when and why it was hidden, "
         "instead of showing its words."
@@ -362,7 +371,20 @@ def _hidden_message(hidden: records.HiddenUpdate) -> str:
             "the reason was only in the hidden update: ask its partner to post an update "
             "giving the reason."
         )
-    return message
+    said = escape(message)
+    for report in hidden.quoted_in:
+        link = Markup('<a href="{}">report {} ({})</a>').format(
+            url_for("manage.report", report_id=report.id),
+            report.period,
+            publishing.scope_label(report),
+        )
+        if report.status is ReportStatus.PUBLISHED:
+            said += Markup(" Published {} quotes this update: publish a correction.").format(link)
+        else:
+            said += Markup(
+                " Draft {} quotes this update: generate it again before publishing it."
+            ).format(link)
+    return said
 
 
 # --- Reference data ------------------------------------------------------------------

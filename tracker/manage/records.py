@@ -24,7 +24,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from markupsafe import escape
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
 
 from tracker import audit, clock, data_version
@@ -42,6 +44,9 @@ from tracker.models import (
     LeadPartnerChange,
     Partner,
     PartnerKind,
+    Report,
+    ReportDocument,
+    ReportStatus,
     Role,
     Theme,
     Update,
@@ -57,6 +62,7 @@ from tracker.public.issues import (
 from tracker.public.queries import PAGE_SIZE, Page, page_number, relationship, row_offset
 from tracker.references import allocate_number
 from tracker.rendering import format_date
+from tracker.reports.content import NARRATIVE_LIMIT
 from tracker.rules import STATUSES_NEEDING_REASON, ResponseState, response_state_clause
 from tracker.search import issue_relevance, parse_query
 
@@ -99,6 +105,12 @@ class InvalidRecord(TrackerError):
 
 class AlreadyHidden(TrackerError):
     """An update that is already hidden cannot be hidden again."""
+
+    status_code = 409
+
+
+class HidingConflict(TrackerError):
+    """The commitment was changed (an update posted) while the update was being hidden."""
 
     status_code = 409
 
@@ -899,11 +911,53 @@ class HiddenUpdate:
     #: True when the commitment kept a status that needs a reason (Delayed, Not
     #: going ahead) but lost its reason, which only the hidden update gave.
     reason_lost: bool
+    #: Reports, published and draft, whose stored document quotes the update.
+    quoted_in: tuple[Report, ...] = ()
 
     @property
     def status_undone(self) -> bool:
         """True when the hidden update had set the status the commitment showed."""
         return self.status_after is not self.status_before
+
+
+def _quoted_words(update: Update) -> list[str]:
+    """The update's words as a stored report document would hold them: escaped, as
+    Jinja writes them, and a long narrative only as far as the report quotes it
+    (``content._latest_update``)."""
+    narrative = update.narrative.strip()
+    if len(narrative) > NARRATIVE_LIMIT:
+        narrative = narrative[:NARRATIVE_LIMIT].rsplit(" ", 1)[0].rstrip(" ,.;:")
+    words = [narrative, (update.reason or "").strip()]
+    for link in update.evidence_links or []:
+        if isinstance(link, dict):
+            words += [str(link.get("title") or "")[:300], str(link.get("url") or "")]
+    return sorted({str(escape(word)) for word in words if word.strip()})
+
+
+def reports_quoting(session: Session, update: Update) -> list[Report]:
+    """The reports, published ones first, whose stored document quotes ``update``.
+
+    A published report is never changed (``reports.publishing``), so hiding an update
+    cannot take its words out of one: the team must publish a correction, and
+    generate a draft again before publishing it.
+    """
+    words = _quoted_words(update)
+    if not words:
+        return []
+    html = col(ReportDocument.html)
+    return list(
+        session.exec(
+            select(Report)
+            .join(ReportDocument, col(ReportDocument.report_id) == col(Report.id))
+            .where(sa.or_(*(html.contains(word, autoescape=True) for word in words)))
+            .options(joinedload(relationship(Report.partner)))
+            .order_by(
+                col(Report.status) != ReportStatus.PUBLISHED,
+                col(Report.period_start),
+                col(Report.id),
+            )
+        ).all()
+    )
 
 
 def hide_update(session: Session, actor: User, update: Update, reason: str) -> HiddenUpdate:
@@ -919,7 +973,12 @@ def hide_update(session: Session, actor: User, update: Update, reason: str) -> H
     (:class:`AlreadyHidden`).
 
     Hiding is a redaction: once it is committed, every copy of a page rendered with
-    the update's words is dropped (``data_version.records_redacted``).
+    the update's words is dropped (``data_version.records_redacted``). Stored board
+    reports are not changed; those that quote the update are returned
+    (:func:`reports_quoting`) so the team can correct them.
+
+    When the commitment changed since it was loaded (a partner lead posted an update
+    at the same moment), nothing is hidden: :class:`HidingConflict`.
     """
     _ensure_team(actor)
     if update.hidden_at is not None:
@@ -943,7 +1002,16 @@ def hide_update(session: Session, actor: User, update: Update, reason: str) -> H
     # Always a change to the commitment, so its version moves on and a partner lead
     # whose form predates the hiding is told of it (commitments.conflict_since).
     commitment.updated_at = clock.now()
-    session.flush()
+    try:
+        session.flush()
+    except StaleDataError:
+        # The versioned UPDATE matched no row: an update was posted in between, so
+        # what was restated above is out of date.
+        session.rollback()
+        raise HidingConflict(
+            "The commitment changed while you were hiding this update: nothing was "
+            "hidden. Look at it again and hide the update if you still need to."
+        ) from None
     audit.record(
         session,
         actor=actor,
@@ -962,6 +1030,7 @@ def hide_update(session: Session, actor: User, update: Update, reason: str) -> H
     data_version.note_redaction(session)
     session.commit()
     return HiddenUpdate(
+        quoted_in=tuple(reports_quoting(session, update)),
         update=update,
         status_before=status_before,
         status_after=commitment.status,

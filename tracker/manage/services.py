@@ -7,7 +7,7 @@ so every web process shares it with no extra service to run (Redis or otherwise)
   one UPDATE so that attempts at the same moment are each counted; at
   ``SIGN_IN_MAX_FAILURES`` the account is locked for ``SIGN_IN_LOCKOUT_MINUTES``,
   and while locked even the right password is refused. Its owner is emailed when it
-  locks.
+  locks, at most once a day (``LOCKOUT_EMAIL_EVERY``).
 - **Per client address**: each wrong password (for any email, known or not) adds a
   ``SignInFailure`` row; at ``SIGN_IN_MAX_FAILURES_PER_ADDRESS`` within the lockout
   window that address may not try again until the oldest failure leaves the window.
@@ -38,7 +38,7 @@ from sqlmodel import Session, col, func, select
 from tracker import clock, mail
 from tracker.errors import TrackerError
 from tracker.manage import passwords
-from tracker.models import AuditEvent, Partner, Role, SignInFailure, User
+from tracker.models import AuditEvent, OutboxEmail, Partner, Role, SignInFailure, User
 
 log = logging.getLogger(__name__)
 
@@ -334,16 +334,45 @@ def _count_failure(session: Session, user: User, action: str, now: datetime) -> 
     set_committed_value(user, "locked_until", until)
     set_committed_value(user, "failed_sign_in_count", 0)
     _audit(session, "sign_in.locked", user, after={"locked_until": _iso(until)})
-    _email_lockout(session, user, until)
+    _email_lockout(session, user, until, now)
     return _FailureCount(counted=True, locked_until=until)
 
 
-def _email_lockout(session: Session, user: User, until: datetime) -> None:
+#: An account's owner is emailed about a lockout at most this often: anyone can lock
+#: an account again each time its lockout ends, and would otherwise fill its inbox.
+LOCKOUT_EMAIL_EVERY = timedelta(hours=24)
+LOCKOUT_SUBJECT = "Your account on “You said, we did” is locked for now"
+
+
+def _lockout_emailed_lately(session: Session, user: User, now: datetime) -> bool:
+    """True when ``user`` was emailed about a lockout within :data:`LOCKOUT_EMAIL_EVERY`.
+
+    Read from the outbox, which keeps sent emails' rows for longer than that
+    (``mail.KEEP_FOR``), so a lockout whose email could not be queued does not count.
+    """
+    return (
+        session.exec(
+            select(col(OutboxEmail.id))
+            .where(
+                col(OutboxEmail.recipient) == user.email,
+                col(OutboxEmail.subject) == LOCKOUT_SUBJECT,
+                col(OutboxEmail.created_at) > now - LOCKOUT_EMAIL_EVERY,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def _email_lockout(session: Session, user: User, until: datetime, now: datetime) -> None:
     """Tell ``user`` their account is locked: the sign-in page says only "wrong details"
     (it must not reveal accounts), so this is how the real owner learns of it, and of
-    someone guessing their password."""
+    someone guessing their password. Not again within a day of the last such email:
+    the audit log has every lockout."""
     from tracker.rendering import format_time
 
+    if _lockout_emailed_lately(session, user, now):
+        return
     try:
         body = render_template(
             "email/account_locked.txt",
@@ -352,9 +381,7 @@ def _email_lockout(session: Session, user: User, until: datetime) -> None:
             failures=current_app.config["SIGN_IN_MAX_FAILURES"],
             reset_link=mail.public_url("manage.request_password_reset"),
         )
-        mail.queue_email(
-            session, user.email, "Your account on “You said, we did” is locked for now", body
-        )
+        mail.queue_email(session, user.email, LOCKOUT_SUBJECT, body)
     except mail.MailError as error:
         # Refusing the sign-in matters more than the email; the lockout is audited.
         log.warning("Could not email user %s about their lockout: %s", user.id, error.message)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import pyotp
@@ -325,9 +325,7 @@ def waiting_setup_secret(user: User) -> str | None:
     expires_at = user.totp_pending_expires_at
     if user.totp_pending_secret is None or expires_at is None:
         return None
-    if expires_at.tzinfo is None:  # SQLite hands back naive datetimes; all are UTC
-        expires_at = expires_at.replace(tzinfo=UTC)
-    if clock.now() >= expires_at:
+    if clock.now() >= clock.aware(expires_at):
         return None
     return two_factor_keys.decrypt_secret(user.totp_pending_secret)
 

@@ -18,7 +18,10 @@ expire on their own, except after a redaction (a hidden update): its words must 
 stay in any store for that hour, so every cached page is dropped once the hiding is
 committed (``data_version.records_redacted``). A process keeping pages in its own
 memory also drops them whenever it sees the data version move on, so a redaction
-committed by another process leaves nothing in its memory either.
+committed by another process leaves nothing in its memory either. And a page that
+began rendering before a redaction committed, but is stored after the cache was
+emptied, does not stay: once stored, the data version is read again, and the page
+is dropped if it moved on while the page was rendered.
 """
 
 from __future__ import annotations
@@ -118,13 +121,25 @@ def _serve_from_cache() -> Response | None:
         # Headers, Vary among them, are added by _store_in_cache as for a fresh page.
         return Response(body, mimetype="text/html")
     g.page_cache_key = key
+    g.page_cache_version = version
     return None
 
 
 def _store_in_cache(response: Response) -> Response:
     key = g.pop("page_cache_key", None)
+    version = g.pop("page_cache_version", None)
     if key is not None and response.status_code == 200 and response.mimetype == "text/html":
         cache.set(key, response.get_data())
+        # Read after storing, not before: a redaction committed in between empties the
+        # cache after its commit, so either this read sees it, or the emptying comes
+        # after the page was stored. Either way the page, which may hold words the
+        # redaction took away, does not stay under a key nobody reads again.
+        session = get_session()
+        # A public page writes nothing. Ending its transaction lets the read below see
+        # what committed since it began (SQLite keeps a transaction's first snapshot).
+        session.rollback()
+        if current_version(session) != version:
+            cache.delete(key)
     # The same on a cache hit as on a fresh page: every cached page is kept apart by
     # the page-or-fragment decision, so every one varies on what decides it.
     response.vary.update(VARY_HEADERS)

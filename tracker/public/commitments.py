@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from tracker.clock import LONDON
+from tracker.clock import local_date
 from tracker.errors import RecordNotFound
 from tracker.models import Commitment, CommitmentStatus, Update, format_reference
 from tracker.public.issues import (
@@ -473,13 +473,6 @@ def _option(options: list[FilterOption], slug: str | None) -> FilterOption | Non
 
 
 # --- One commitment ("We will" and "We did") --------------------------------------
-
-
-def local_date(moment: datetime) -> date:
-    """The date in England of a stored moment (stored in UTC, naive on SQLite)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LONDON).date()
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from tracker.addresses import public_base_url
 from tracker.clock import LONDON
 from tracker.models import (
     Commitment,
@@ -87,15 +88,6 @@ TREND_QUARTERS = 4
 NOT_HEARD_DAYS = 365
 #: The appendix quotes this much of each latest update; the rest is a link away.
 NARRATIVE_LIMIT = 600
-
-
-def public_base_url() -> str:
-    """The public site's address that links in reports start with.
-
-    Always set: required in production, and the development server's address
-    otherwise (``tracker.config``).
-    """
-    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
 
 
 def report_title(period: Period, partner: Partner | None) -> str:
@@ -812,6 +804,19 @@ def _changes_target_date(update: Any = Update) -> ColumnElement[bool]:
     )
 
 
+def _stopped() -> ColumnElement[bool]:
+    """An update that made its commitment Not going ahead, and still does.
+
+    A hidden update's status change was undone (restate_from_visible_updates), so it
+    is neither counted in the Not going ahead figure nor listed under it; its target
+    date move stands, as on the public pages. One clause for both, so they agree.
+    """
+    return sa.and_(
+        col(Update.new_status) == CommitmentStatus.NOT_GOING_AHEAD,
+        col(Update.hidden_at).is_(None),
+    )
+
+
 def _activity(
     session: Session,
     slice_: Slice,
@@ -844,12 +849,7 @@ def _activity(
     changes = session.execute(
         sa.select(
             sa.func.count().filter(_changes_target_date()),
-            # A hidden update's status change was undone (restate_from_visible_updates),
-            # so it is not counted; its target date move stands, as on the public pages.
-            sa.func.count().filter(
-                col(Update.new_status) == CommitmentStatus.NOT_GOING_AHEAD,
-                col(Update.hidden_at).is_(None),
-            ),
+            sa.func.count().filter(_stopped()),
         )
         .select_from(Update)
         .join(Commitment, col(Commitment.id) == col(Update.commitment_id))
@@ -1019,13 +1019,14 @@ def _status_changes(
     """Target dates moved and commitments stopped during the quarter, from their updates.
 
     A move made by an update that was later hidden is still listed (PRODUCT.md: a
-    changed target date is never hidden), without the hidden update's reason.
+    changed target date is never hidden), without the hidden update's reason. A stop
+    made by one is not: hiding undid it, and the Not going ahead figure leaves it out.
     """
     start, end = _day_ends_at(first - timedelta(days=1)), _day_ends_at(last)
     scope = [slice_.commitments] if slice_.commitments is not None else []
-    stopped = col(Update.new_status) == CommitmentStatus.NOT_GOING_AHEAD
+    stopped = _stopped()
     rows = session.execute(
-        sa.select(Update, Commitment, col(Partner.name))
+        sa.select(Update, Commitment, col(Partner.name), stopped.label("stopped"))
         .join(Commitment, col(Commitment.id) == col(Update.commitment_id))
         .join(Partner, col(Partner.id) == col(Commitment.partner_id))
         .where(
@@ -1037,7 +1038,7 @@ def _status_changes(
         .order_by(col(Update.posted_at), col(Commitment.number))
     ).all()
     moves, stops = [], []
-    for update, commitment, partner_name in rows:
+    for update, commitment, partner_name, is_stop in rows:
         hidden = update.hidden_at is not None
         change = StatusChange(
             reference=commitment.reference,
@@ -1052,7 +1053,7 @@ def _status_changes(
         )
         if update.changes_target_date:
             moves.append(change)
-        if update.new_status == CommitmentStatus.NOT_GOING_AHEAD:
+        if is_stop:
             stops.append(change)
     return moves, stops
 

@@ -152,18 +152,14 @@ def scheduler_command() -> None:
     signal.signal(signal.SIGINT, stop)
     log.info(
         "Scheduler %s started: drafts at %s on 1 Jan/Apr/Jul/Oct, digests at %s on "
-        "Mondays (England), report requests every %s seconds, queued emails every %s",
+        "Mondays (England), report requests every %s seconds, queued emails every %s "
+        "seconds",
         worker,
         jobs.DRAFTS_AT.strftime("%H:%M"),
         jobs.DIGESTS_AT.strftime("%H:%M"),
         POLL_SECONDS,
         mail.SEND_EVERY_SECONDS,
     )
-    if not app.config.get("PUBLIC_BASE_URL"):
-        log.warning(
-            "PUBLIC_BASE_URL is not set: emails cannot link to the site, so the digests "
-            "and the drafts email will fail until it is"
-        )
     if not app.config.get("MAIL_SERVER"):
         log.warning("MAIL_SERVER is not set: emails will be written to this log, not sent")
     scheduler.start()
