@@ -18,10 +18,10 @@ token or a password.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from flask import current_app, render_template
 from sqlalchemy.orm import selectinload
@@ -33,6 +33,8 @@ from tracker.manage import passwords, two_factor
 from tracker.manage.permissions import Forbidden, may_grant_role, may_manage_user
 from tracker.manage.services import AccountError, find_user_by_email, normalise_email
 from tracker.models import AccountToken, Partner, Role, TokenPurpose, User
+
+log = logging.getLogger(__name__)
 
 #: Random bytes in each emailed token (URL-safe base64 in the link).
 TOKEN_BYTES = 32
@@ -251,6 +253,21 @@ def send_link_email(session: Session, link: EmailedLink, sender: User | None = N
     mail cannot go to); what was recorded stays recorded, and the link can be sent
     again.
     """
+    _queue_link_email(session, link, sender)
+    session.commit()
+
+
+def _queue_link_email(session: Session, link: EmailedLink, sender: User | None = None) -> None:
+    """Add the email of ``link`` to ``session``, for the caller to commit.
+
+    Raises :class:`tracker.mail.MailError` for an address mail cannot go to.
+    """
+    subject, body = _link_email(link, sender)
+    mail.queue_email(session, link.user.email, subject, body)
+
+
+def _link_email(link: EmailedLink, sender: User | None = None) -> tuple[str, str]:
+    """The subject and body of the email that carries ``link``."""
     if link.purpose is TokenPurpose.INVITATION:
         template = "email/invitation.txt"
         endpoint = "manage.accept_invitation"
@@ -270,8 +287,7 @@ def send_link_email(session: Session, link: EmailedLink, sender: User | None = N
         sign_in_link=public_url("manage.login"),
         reset_link=public_url("manage.request_password_reset"),
     )
-    mail.queue_email(session, link.user.email, subject, body)
-    session.commit()
+    return subject, body
 
 
 # --- managing accounts ----------------------------------------------------------------
@@ -518,10 +534,10 @@ def reset_two_factor(session: Session, actor: User, account: User, *, reason: st
     return left
 
 
-def _recent_reset_links(session: Session, user: User, now: datetime) -> int:
+def _recent_reset_links(session: Session, user_id: int | None, now: datetime) -> int:
     count: int = session.exec(
         select(func.count()).where(
-            AccountToken.user_id == user.id,
+            AccountToken.user_id == user_id,
             AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
             col(AccountToken.created_at) > now - RESET_REQUEST_WINDOW,
         )
@@ -529,20 +545,31 @@ def _recent_reset_links(session: Session, user: User, now: datetime) -> int:
     return count
 
 
-def request_password_reset(session: Session, email: str) -> EmailedLink | None:
-    """A reset link for the active account with ``email``, or None.
+def request_password_reset(session: Session, email: str) -> None:
+    """Send a reset link to the active account with ``email``, if there is one.
 
-    None for an unknown or deactivated address and once :data:`RESET_REQUEST_LIMIT`
-    links went to the account within :data:`RESET_REQUEST_WINDOW`; the caller shows
-    the same page whatever happens, so the page never reveals who has an account.
-    Only requests for real accounts are audited.
+    Nothing is sent for an unknown or deactivated address, nor once
+    :data:`RESET_REQUEST_LIMIT` links went to the account within
+    :data:`RESET_REQUEST_WINDOW`. The caller shows the same page whatever happens, and
+    every request does the same work, one audit event in one commit, so neither the
+    page nor how long it takes reveals who has an account. The event for an address
+    with no account keeps no trace of the address.
     """
     user = find_user_by_email(session, email)
     if user is None or not user.is_active:
-        return None
+        _work_as_for_an_account(session, email)
+        audit.record(
+            session,
+            actor=None,
+            action="password.reset_requested",
+            entity_type="user",
+            entity_id=None,
+            after={"account_found": False},
+        )
+        session.commit()
+        return
     now = clock.now()
-    limited = _recent_reset_links(session, user, now) >= RESET_REQUEST_LIMIT
-    details: dict[str, Any] = {"link_sent": not limited}
+    limited = _recent_reset_links(session, user.id, now) >= RESET_REQUEST_LIMIT
     token = None if limited else issue_token(session, user, TokenPurpose.PASSWORD_RESET)
     audit.record(
         session,
@@ -550,12 +577,39 @@ def request_password_reset(session: Session, email: str) -> EmailedLink | None:
         action="password.reset_requested",
         entity_type="user",
         entity_id=user.id,
-        after=details,
+        after={"link_sent": not limited},
     )
+    if token is not None:
+        link = EmailedLink(user=user, token=token, purpose=TokenPurpose.PASSWORD_RESET)
+        try:
+            _queue_link_email(session, link)
+        except mail.MailError:
+            # Saying so would reveal that the account exists; the request stays
+            # recorded, and the person can ask again.
+            log.warning("The reset link for account %s could not be queued", user.id)
     session.commit()
-    if token is None:
-        return None
-    return EmailedLink(user=user, token=token, purpose=TokenPurpose.PASSWORD_RESET)
+
+
+def _work_as_for_an_account(session: Session, email: str) -> None:
+    """Do what a reset for an account does, keeping nothing, for an address with none.
+
+    The same look-ups, a token made and hashed, and the email written, so that how
+    long the page takes does not tell who has an account (as a sign-in with an
+    unknown email checks a stand-in password hash).
+    """
+    now = clock.now()
+    _recent_reset_links(session, None, now)
+    session.exec(
+        select(AccountToken).where(
+            col(AccountToken.user_id).is_(None),
+            AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
+            col(AccountToken.used_at).is_(None),
+        )
+    ).all()
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    hash_token(token)
+    stand_in = User(email=email, name="", role=Role.PARTNER)
+    _link_email(EmailedLink(user=stand_in, token=token, purpose=TokenPurpose.PASSWORD_RESET))
 
 
 # --- reading --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ one service and render.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlmodel import Session
@@ -385,11 +384,7 @@ def request_password_reset() -> Page:
     if not form.validate_on_submit():
         return render_template("account/request_reset.html", form=form), 400
     email = form.email.data or ""
-    link = accounts.request_password_reset(get_session(), email)
-    if link is not None:
-        # Saying that the email could not be queued would reveal that the account exists.
-        with suppress(MailError):
-            accounts.send_link_email(get_session(), link)
+    accounts.request_password_reset(get_session(), email)
     return render_template("account/reset_requested.html", email=email)
 
 
