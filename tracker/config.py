@@ -158,8 +158,8 @@ def public_base_url(raw: str) -> str | None:
     return value
 
 
-# Keys (see _key_settings). Flask signs the session cookie with SECRET_KEY; 32 bytes is
-# the least that cannot be guessed offline from a captured cookie.
+# Keys (see _secret_key and _totp_key_settings). Flask signs the session cookie with
+# SECRET_KEY; 32 bytes is the least that cannot be guessed offline from a captured cookie.
 SECRET_KEY_MIN_BYTES = 32
 
 # The largest request body, in megabytes: the biggest form today (an issue, about 20 kB
