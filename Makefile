@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help install run test test-sqlite test-postgresql test-deps lint audit format bench vendor clean
+.PHONY: help install run test test-sqlite test-postgresql test-deps lint audit format bench loadtest vendor clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -78,11 +78,11 @@ format: install ## Reformat the code and apply safe lint fixes
 test-deps: install ## Install what the browser and HTML tests need (Chromium, npm tools)
 	@bash tests/install-test-deps.sh
 
-test-sqlite: test-deps
+test-sqlite: test-deps ## Run every test on SQLite only
 	@echo "=== Test suite on SQLite ==="
 	$(BIN)/python -m pytest --db=sqlite
 
-test-postgresql: test-deps
+test-postgresql: test-deps ## Run every test on PostgreSQL only
 	@if $(BIN)/python -m tests.databases; then \
 		echo "=== Test suite on PostgreSQL ==="; \
 		$(BIN)/python -m pytest --db=postgresql; \
@@ -96,10 +96,44 @@ test-postgresql: test-deps
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 
-test: lint test-sqlite test-postgresql ## Run every test, on SQLite and on PostgreSQL
+# The two passes run side by side, one process each, as `make test-sqlite` and
+# `make test-postgresql` run them. Each writes its own log in test-artifacts/, which is
+# printed whole when its pass ends (SQLite's first), so their output never interleaves.
+# The target fails if either pass fails.
+TEST_LOGS := test-artifacts
+test: lint test-deps ## Run every test: lint, then the SQLite and PostgreSQL passes side by side
+	@mkdir -p $(TEST_LOGS)
+	@pass() { \
+		local start=$$SECONDS status; \
+		$(MAKE) --no-print-directory test-$$1 > $(TEST_LOGS)/test-$$1.log 2>&1; status=$$?; \
+		echo "=== The $$1 pass took $$((SECONDS - start)) s and $$( \
+			[ $$status = 0 ] && echo passed || echo FAILED) ===" >> $(TEST_LOGS)/test-$$1.log; \
+		return $$status; \
+	}; \
+	echo "Running the SQLite and PostgreSQL passes side by side;" \
+		"their logs are $(TEST_LOGS)/test-sqlite.log and $(TEST_LOGS)/test-postgresql.log."; \
+	pass sqlite & sqlite=$$!; \
+	pass postgresql & postgresql=$$!; \
+	wait $$sqlite; sqlite_status=$$?; cat $(TEST_LOGS)/test-sqlite.log; \
+	wait $$postgresql; postgresql_status=$$?; cat $(TEST_LOGS)/test-postgresql.log; \
+	[ $$sqlite_status = 0 ] || echo "The SQLite pass failed: see above or $(TEST_LOGS)/test-sqlite.log." >&2; \
+	[ $$postgresql_status = 0 ] || echo "The PostgreSQL pass failed: see above or $(TEST_LOGS)/test-postgresql.log." >&2; \
+	[ $$sqlite_status = 0 ] && [ $$postgresql_status = 0 ]
 
 bench: install ## Benchmarks against the large generated dataset; figures go to docs/benchmarks.md
 	$(BIN)/python -m benchmarks
+
+# wrk (the HTTP load generator) comes from the system; install it when we can.
+# LOADTEST_SECONDS sets the length of each measurement; see benchmarks/loadtest/.
+loadtest: install ## Public pages under load (gunicorn, wrk, PostgreSQL, Redis); figures go to docs/benchmarks.md
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "The load test needs wrk (on Debian: sudo apt-get install wrk); run make loadtest again." >&2; exit 1; \
+		fi; \
+	fi
+	$(BIN)/python -m benchmarks.loadtest
 
 # Pinned front-end packages, copied into static/vendor/ and committed, so the site
 # needs no npm to run. Raise a version here, run `make vendor`, and commit the result.

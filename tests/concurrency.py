@@ -17,17 +17,15 @@ from flask import Flask
 from sqlmodel import Session
 
 from tests.conftest import TODAY, make_test_app
-from tracker import schema
-from tracker.db import get_database, make_engine
+from tracker.db import get_database
 
 
-def committed_app(new_database_url: Callable[[], str], **settings: Any) -> Iterator[Flask]:
-    """An app on a new, migrated database whose commits are real; for a fixture to yield."""
-    url = new_database_url()
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    app = make_test_app(url, FIXED_TODAY=TODAY, **settings)
+def committed_app(new_migrated_database_url: Callable[[], str], **settings: Any) -> Iterator[Flask]:
+    """An app on a new, migrated database whose commits are real; for a fixture to yield.
+
+    Pass the ``new_migrated_database_url`` fixture (tests/conftest.py).
+    """
+    app = make_test_app(new_migrated_database_url(), FIXED_TODAY=TODAY, **settings)
     yield app
     get_database(app).engine.dispose()
 

@@ -35,10 +35,7 @@ from sqlmodel import Session, col, select
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.conftest import TODAY, make_test_app
-from tracker import schema
-from tracker.db import get_database, make_engine
-from tracker.demo import load_demo_data
-from tracker.manage.passwords import HashCost
+from tracker.db import get_database
 from tracker.manage.services import create_user
 from tracker.manage.two_factor import REQUIRED_ROLES, new_secret
 from tracker.models import Area, Commitment, Community, Engagement, Issue, Partner, Role, Theme
@@ -61,8 +58,6 @@ CHROMIUM_ARGS = [
 ]
 #: WCAG 2.0, 2.1 and 2.2 at levels A and AA: the level public sector sites must meet.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-#: A cheap argon2id cost keeps sign-ins quick; the rules do not depend on it.
-CHEAP_HASHES = HashCost(time_cost=1, memory_cost=8, parallelism=1)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -215,19 +210,20 @@ def _samples(session: Session, today: date) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(new_database_url: Callable[[], str]) -> Iterator[LiveServer]:
-    """The site on a free loopback port, with the demo ICS loaded as of ``TODAY``."""
-    url = new_database_url()
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    app = make_test_app(
-        url, FIXED_TODAY=TODAY, PAGE_CACHE_DISABLED=False, PASSWORD_HASH_COST=CHEAP_HASHES
-    )
+def live_server(new_demo_database_url: Callable[[], str]) -> Iterator[LiveServer]:
+    """The site on a free loopback port, with the demo ICS as of ``TODAY``.
+
+    One server for the whole run, on a copy of the demo database of its own: what
+    the journeys commit stays there.
+    """
+    app = make_test_app(new_demo_database_url(), FIXED_TODAY=TODAY, PAGE_CACHE_DISABLED=False)
     with app.app_context(), get_database(app).session() as session:
-        load_demo_data(session, today=TODAY)
-        session.commit()
         samples = _samples(session, TODAY)
+    # A page type's first view compiles its templates, which on a busy machine can
+    # take longer than a test's timeout; the server pays it here, once, instead.
+    warm_up = app.test_client()
+    for path in ("/", "/you-said", "/we-will", "/partners", "/login"):
+        warm_up.get(path)
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     # Emailed and printed links point at this server (127.0.0.1 passes the host check).
     app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"

@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import TODAY
 from tests.pages import RenderedPage, get_page
 from tracker.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DemoDataError,
     add_demo_accounts,
-    load_demo_data,
 )
 from tracker.manage.passwords import HashCost, password_problem, verify_password
 from tracker.models import AuditEvent, Role, SignInFailure, User
@@ -33,8 +31,7 @@ def fixed_clock_and_cheap_hashes(app):
 
 
 @pytest.fixture
-def demo_accounts(app, session):
-    load_demo_data(session, today=TODAY)
+def demo_accounts(app, session, demo_data):
     with app.app_context():
         return add_demo_accounts(session)
 
@@ -125,8 +122,7 @@ def test_production_refuses_demo_accounts_as_wrong_details(app, client, session,
     assert lead.last_signed_in_at is None
 
 
-def test_production_refuses_to_create_demo_accounts(app, session):
-    load_demo_data(session, today=TODAY)
+def test_production_refuses_to_create_demo_accounts(app, session, demo_data):
     app.config["TRACKER_ENV"] = "production"
     with app.app_context(), pytest.raises(DemoDataError, match="refused when TRACKER_ENV"):
         add_demo_accounts(session)

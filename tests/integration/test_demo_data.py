@@ -17,10 +17,9 @@ from sqlmodel import select
 
 from tests.conftest import TODAY, make_test_app
 from tests.factories import make_partner, make_user
-from tracker import schema
 from tracker.config import DEFAULT_NO_RECENT_UPDATE_DAYS
 from tracker.data_version import current_version
-from tracker.db import get_database, make_engine
+from tracker.db import get_database
 from tracker.demo import DemoDataError, database_is_empty, load_demo_data
 from tracker.models import (
     Area,
@@ -69,9 +68,9 @@ DEMO_TABLES = [
 
 
 @pytest.fixture
-def demo(session):
-    """The demo at scale 1, loaded into the test's transaction as of TODAY."""
-    return load_demo_data(session, today=TODAY)
+def demo(demo_data):
+    """The demo at scale 1 as of TODAY, in the database the test runs on (see conftest)."""
+    return demo_data
 
 
 @pytest.fixture
@@ -488,12 +487,9 @@ def test_demo_data_command_on_a_database_without_tables_says_to_migrate(new_data
     assert "Run `tracker db upgrade` first" in result.output
 
 
-def test_make_run_loads_the_demo_once_in_a_real_process(new_database_url):
+def test_make_run_loads_the_demo_once_in_a_real_process(new_migrated_database_url):
     """`make run` loads the demo with --if-empty; loading again by hand is refused."""
-    url = new_database_url()
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
+    url = new_migrated_database_url()
     tracker = str(Path(sys.executable).with_name("tracker"))
     environment = {
         **{key: value for key, value in os.environ.items() if key != "TRACKER_ENV"},

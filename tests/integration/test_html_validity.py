@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session
 
-from tests.conftest import TODAY
 from tests.html_validator import check_html, describe
-from tracker.demo import load_demo_data
+from tracker.demo import DemoSummary
 
 PAGES = [
     "/",
@@ -23,11 +20,7 @@ PAGES = [
 ]
 
 
-def test_public_pages_are_valid_html(app: Flask, session: Session, client: FlaskClient) -> None:
-    app.config["FIXED_TODAY"] = TODAY
-    load_demo_data(session, today=TODAY)
-    session.commit()
-
+def test_public_pages_are_valid_html(client: FlaskClient, demo_data: DemoSummary) -> None:
     pages = {}
     for path in PAGES:
         response = client.get(path)

@@ -46,6 +46,8 @@ BASE_URL = "https://tracker.example.nhs.uk"
 NEW_QUARTER = datetime(2027, 1, 1, 6, 0, tzinfo=LONDON)
 Q3 = Period(2026, 3)
 TODAY_9AM = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+#: These tests check which reports are made, not what they print (see conftest).
+pytestmark = pytest.mark.usefixtures("stand_in_pdf")
 
 
 @pytest.fixture
@@ -229,10 +231,10 @@ def test_a_run_cut_short_is_done_again_only_once_it_has_gone_stale(context, sess
 
 
 @pytest.fixture
-def shared_app(new_database_url: Callable[[], str]) -> Iterator[Flask]:
+def shared_app(new_migrated_database_url: Callable[[], str]) -> Iterator[Flask]:
     """An app on a database of its own whose commits are real, so that two threads
     (standing in for two scheduler processes) see each other's work."""
-    yield from committed_app(new_database_url, PUBLIC_BASE_URL=BASE_URL)
+    yield from committed_app(new_migrated_database_url, PUBLIC_BASE_URL=BASE_URL)
 
 
 def test_two_schedulers_at_the_same_moment_draft_each_report_and_send_each_digest_once(

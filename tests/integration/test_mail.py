@@ -262,8 +262,8 @@ def test_a_run_that_outlasts_the_lease_leases_each_batch_from_its_own_claim(
 
 
 @pytest.fixture
-def shared_app(new_database_url):
-    yield from committed_app(new_database_url)
+def shared_app(new_migrated_database_url):
+    yield from committed_app(new_migrated_database_url)
 
 
 def test_two_senders_at_the_same_moment_send_each_email_once(shared_app):

@@ -159,6 +159,7 @@ def test_unknown_address_shows_the_not_found_page_in_the_layout(client):
     assert page.find("footer")
 
 
+@pytest.mark.own_app  # adds a route
 def test_expected_failure_shows_its_message_in_the_layout(app, client):
     def refuse():
         raise TrackerError("The date must be in the past.")
@@ -170,6 +171,7 @@ def test_expected_failure_shows_its_message_in_the_layout(app, client):
     assert page.find("footer")
 
 
+@pytest.mark.own_app  # adds a route
 def test_unexpected_failure_shows_a_calm_page_with_a_reference(app, client):
     def fail():
         raise RuntimeError("database on fire")

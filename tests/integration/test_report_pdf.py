@@ -1,6 +1,6 @@
 """Board reports as PDFs: the figures printed, the references listed, the links, the tags.
 
-The demo ICS is loaded once into a database of this module's own, and the system
+The demo ICS is copied once into a database of this module's own, and the system
 report and one partner's report are generated once (WeasyPrint takes seconds);
 every test reads those PDFs back with pypdf and checks what is printed against
 counts made here with plain SQL, independently of the report's own queries.
@@ -8,9 +8,11 @@ counts made here with plain SQL, independently of the report's own queries.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -26,15 +28,14 @@ from sqlmodel import Session, select
 from tests.conftest import TODAY, make_test_app
 from tests.factories import make_commitment, make_issue, make_partner, make_update
 from tests.html_validator import check_html
-from tracker import schema
-from tracker.db import get_database, make_engine
-from tracker.demo import load_demo_data
+from tracker.db import get_database
 from tracker.models import AuditEvent, Partner, Report, ReportDocument, ReportStatus
 from tracker.reports.content import gather_report_content
 from tracker.reports.periods import Period, PeriodError, parse_period
 from tracker.reports.rendering import (
     STATIC_ROOT,
     StaticOnlyFetcher,
+    cycle_collection_paused,
     html_to_pdf,
     render_report_html,
     static_url,
@@ -75,15 +76,9 @@ def _text(reader: PdfReader) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_app(new_database_url: Callable[[], str]) -> Iterator[Flask]:
-    """The app on a database of this module's own, holding the demo ICS."""
-    url = new_database_url()
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    app = make_test_app(url, FIXED_TODAY=TODAY)
-    with app.app_context(), get_database(app).session() as session:
-        load_demo_data(session, today=TODAY)
+def demo_app(new_demo_database_url: Callable[[], str]) -> Iterator[Flask]:
+    """The app on a copy of the demo database of this module's own (reports are committed)."""
+    app = make_test_app(new_demo_database_url(), FIXED_TODAY=TODAY)
     yield app
     get_database(app).engine.dispose()
 
@@ -489,3 +484,54 @@ def test_markup_that_reached_weasyprint_still_could_not_fetch_anything() -> None
     assert set(fetcher.refused) == set(fetcher.requested)
     assert any("passwd" in url for url in fetcher.refused)
     assert b"root:x:0:0" not in pdf
+
+
+def test_the_garbage_collector_is_paused_while_a_pdf_is_made_and_back_on_afterwards(
+    demo_app: Flask,
+) -> None:
+    seen_during: list[bool] = []
+
+    class WatchingFetcher(StaticOnlyFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            seen_during.append(gc.isenabled())
+            return super().fetch(url, headers)
+
+    html = (
+        '<html lang="en-GB"><head><title>t</title>'
+        '<link rel="stylesheet" href="/static/css/report.css"></head>'
+        "<body><p>Text</p></body></html>"
+    )
+    assert gc.isenabled()
+    with demo_app.test_request_context():
+        pdf, pages = html_to_pdf(html, WatchingFetcher(static_url()))
+    assert pdf.startswith(b"%PDF") and pages == 1
+    assert seen_during and not any(seen_during)
+    assert gc.isenabled()
+
+
+def test_the_garbage_collector_comes_back_on_only_when_the_last_rendering_ends() -> None:
+    first_inside = threading.Event()
+    second_done = threading.Event()
+    states: dict[str, bool] = {}
+
+    def first() -> None:
+        with cycle_collection_paused():
+            first_inside.set()
+            second_done.wait(timeout=10)
+            states["first, after the second ended"] = gc.isenabled()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_inside.wait(timeout=10)
+    with cycle_collection_paused():
+        states["second"] = gc.isenabled()
+    second_done.set()
+    thread.join(timeout=10)
+    assert states == {"second": False, "first, after the second ended": False}
+    assert gc.isenabled()
+
+
+def test_a_failed_rendering_still_turns_the_garbage_collector_back_on() -> None:
+    with pytest.raises(RuntimeError), cycle_collection_paused():
+        raise RuntimeError("WeasyPrint failed")
+    assert gc.isenabled()

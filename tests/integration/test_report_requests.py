@@ -28,6 +28,8 @@ from tracker.reports import jobs
 #: The tests' clock: Tuesday 24 November 2026, in 2026/27 Q3.
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 REPORTS = "/manage/reports"
+#: These tests check which reports are made, not what they print (see conftest).
+pytestmark = pytest.mark.usefixtures("stand_in_pdf")
 
 
 @pytest.fixture(autouse=True)

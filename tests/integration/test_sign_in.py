@@ -288,9 +288,9 @@ def test_a_locked_account_unknown_email_and_wrong_password_look_and_cost_the_sam
 
 
 @pytest.fixture
-def committed(new_database_url):
+def committed(new_migrated_database_url):
     """The app on a database of its own whose commits are real, as web processes share."""
-    yield from committed_app(new_database_url, PASSWORD_HASH_COST=CHEAP)
+    yield from committed_app(new_migrated_database_url, PASSWORD_HASH_COST=CHEAP)
 
 
 def test_wrong_passwords_at_the_same_moment_are_each_counted(committed):

@@ -1,12 +1,16 @@
 """Password rules after the NCSC's guidance: length and a deny-list, no composition rules."""
 
 import pytest
+from cryptography.fernet import Fernet
+from flask import Flask
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from tracker.config import settings_from_environment
 from tracker.manage.passwords import (
     MAX_LENGTH,
     HashCost,
     common_passwords,
+    hash_password,
     password_problem,
 )
 
@@ -105,3 +109,20 @@ def test_first_names_with_digits_are_refused():
 
 def test_the_default_hash_cost_is_argon2s_recommended_profile():
     assert HashCost() == HashCost(time_cost=3, memory_cost=65536, parallelism=4)
+
+
+def test_production_settings_hash_at_the_default_cost(tmp_path):
+    """Tests hash at the lowest cost (tests/conftest.py); a real process never does."""
+    settings = settings_from_environment(
+        tmp_path,
+        environ={
+            "SECRET_KEY": "x" * 40,
+            "PUBLIC_BASE_URL": "https://x.example",
+            "TOTP_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        },
+    )
+    app = Flask(__name__)
+    app.config.from_mapping(settings)
+    with app.app_context():
+        password_hash = hash_password("riverbank meadow lantern")
+    assert password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
