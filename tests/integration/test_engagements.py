@@ -17,7 +17,7 @@ from tests.factories import (
 )
 from tests.pages import RenderedPage, counting_selects, get_page, notices
 from tracker.models import CommitmentStatus, EngagementKind
-from tracker.public.queries import PAGE_SIZE
+from tracker.queries.pagination import PAGE_SIZE
 
 
 def details(record) -> dict[str, str]:

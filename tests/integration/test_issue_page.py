@@ -16,9 +16,11 @@ from tests.factories import (
     make_partner,
     make_theme,
     make_update,
+    make_user,
 )
 from tests.pages import RenderedPage, counting_selects, get_page
-from tracker.models import CommitmentStatus
+from tests.workspace import sign_in_as
+from tracker.models import CommitmentStatus, Role
 
 ICS_NAME = "Riverside and Vale ICS"
 
@@ -394,6 +396,46 @@ def test_other_spellings_of_a_reference_redirect_to_the_one_address(client, sess
     else:
         assert response.status_code == 301
         assert response.headers["Location"] == f"/you-said/{issue.reference}"
+
+
+def test_a_query_string_survives_the_redirect_to_the_one_address(client, session):
+    issue = make_issue(session)
+    response = client.get(f"/you-said/ys{issue.number}?from=board-paper")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/you-said/{issue.reference}?from=board-paper"
+
+
+@pytest.mark.parametrize(
+    ("address", "wanted"),
+    [
+        ("/manage/issues/ys-{issue}", "/manage/issues/{issue_ref}"),
+        ("/manage/commitments/ww{commitment}", "/manage/commitments/{commitment_ref}"),
+    ],
+)
+def test_the_workspace_sends_other_spellings_to_the_one_address_too(
+    client, session, address, wanted
+):
+    commitment = make_commitment(session)
+    sign_in_as(client, make_user(session, role=Role.ENGAGEMENT))
+    numbers = {"issue": commitment.issue.number, "commitment": commitment.number}
+    references = {
+        "issue_ref": commitment.issue.reference,
+        "commitment_ref": commitment.reference,
+    }
+
+    response = client.get(address.format(**numbers))
+
+    assert response.status_code == 301
+    assert response.headers["Location"] == wanted.format(**references)
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_the_workspace_says_what_a_reference_looks_like(client, session):
+    sign_in_as(client, make_user(session, role=Role.ENGAGEMENT))
+
+    page = get_page(client, "/manage/issues/banana", status=404)
+
+    assert "“banana” is not a reference we recognise" in page.main.text
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from tests.factories import (
 from tests.html_validator import check_html, describe
 from tests.pages import RenderedPage, counting_selects, get_page, notices
 from tracker.models import CommitmentStatus
-from tracker.public.queries import PAGE_SIZE
+from tracker.queries.pagination import PAGE_SIZE
 
 
 def heading(page: RenderedPage) -> str:
@@ -941,12 +941,12 @@ def test_a_moved_target_date_and_the_last_update_show_in_the_list(client, sessio
         "/we-will?q=appointments&sort=target-date",
         "/we-will?status=overdue&partner=vale-council&theme=gp&area=north&due=30",
         "/we-will?community=young-people&q=appointments",
-        "/we-will?sort=last-update&page=2",
+        "/we-will?sort=last-update",
         "/we-will?made_from=2026-01-01&made_to=2026-12-31&delivered_from=2026-01-01"
         "&delivered_to=2026-12-31&partner=vale-council&q=appointments",
     ],
 )
-def test_the_list_always_takes_three_queries(client, session, engine, vale, url):
+def test_the_list_always_takes_two_queries(client, session, engine, vale, url):
     theme = make_theme(session, slug="gp")
     area = make_area(session, slug="north")
     community = make_community(session, slug="young-people")
@@ -975,7 +975,8 @@ def test_the_list_always_takes_three_queries(client, session, engine, vale, url)
     with counting_selects(engine) as many:
         assert client.get(url).status_code == 200
 
-    assert len(few) == len(many) == 3
+    # The filter form's lists, and the page with its total.
+    assert len(few) == len(many) == 2
 
 
 # --- Valid HTML ---------------------------------------------------------------------
@@ -997,3 +998,20 @@ def test_the_list_with_date_filters_is_valid_html(client, quarter):
     errors = check_html(pages)
 
     assert not any(errors.values()), describe(errors)
+
+
+def test_a_page_past_the_end_costs_two_more_queries_and_shows_the_last_page(
+    client, session, engine, vale
+):
+    for n in range(PAGE_SIZE + 3):
+        make_commitment(session, partner=vale, committed_on=TODAY - timedelta(days=n))
+
+    with counting_selects(engine) as within:
+        assert client.get("/we-will?page=2").status_code == 200
+    with counting_selects(engine) as past:
+        page = get_page(client, "/we-will?page=9")
+
+    # The page asked for comes back empty; then the total, and the last page.
+    assert len(within) == 2
+    assert len(past) == 4
+    assert len(page.references()) == 3

@@ -10,9 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
-from tests.conftest import TODAY
 from tests.html_validator import check_html, describe
-from tracker.demo import load_demo_data
+from tracker.demo import DemoSummary
 from tracker.models import (
     Area,
     Commitment,
@@ -24,9 +23,9 @@ from tracker.models import (
 )
 
 
-def test_commitment_pages_are_valid_html(app: Flask, session: Session, client: FlaskClient) -> None:
-    app.config["FIXED_TODAY"] = TODAY
-    load_demo_data(session, today=TODAY)
+def test_commitment_pages_are_valid_html(
+    app: Flask, session: Session, client: FlaskClient, demo_data: DemoSummary
+) -> None:
     partner = session.exec(select(Partner).order_by(col(Partner.id))).first()
     theme = session.exec(select(Theme).order_by(col(Theme.id))).first()
     neighbourhood = session.exec(select(Area).where(col(Area.parent_id).is_not(None))).first()

@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from tracker.public.commitments import (
+from tracker.queries.commitments import (
     COMMITMENT_SORTS,
     CommitmentFilters,
     parse_commitment_filters,
 )
-from tracker.public.queries import DateFilter
+from tracker.queries.filters import DateFilter
 from tracker.search import MAX_QUERY_LENGTH
 
 

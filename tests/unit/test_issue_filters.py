@@ -7,15 +7,15 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from tracker.public.issues import (
+from tracker.converters import reference_number
+from tracker.queries.filters import DateFilter
+from tracker.queries.issues import (
     MOST_PEOPLE,
     NEWEST,
     RELEVANCE,
     WAITING_LONGEST,
-    DateFilter,
     IssueFilters,
     parse_issue_filters,
-    reference_number,
 )
 from tracker.search import MAX_QUERY_LENGTH
 

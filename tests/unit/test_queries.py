@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from tracker.public.commitments import CommitmentFilters, parse_commitment_filters
-from tracker.public.issues import IssueFilters, parse_issue_filters
-from tracker.public.queries import COMMITMENT_STATUS_FILTERS, Page, percentage
+from tracker.queries.commitments import CommitmentFilters, parse_commitment_filters
+from tracker.queries.filters import COMMITMENT_STATUS_FILTERS
+from tracker.queries.issues import IssueFilters, parse_issue_filters
+from tracker.queries.pagination import LAST_PAGE_TRIED, PAGE_SIZE, Page, rows_of_page
+from tracker.rules import percentage
 
 
 @pytest.mark.parametrize(
@@ -106,3 +108,58 @@ def test_blank_values_mean_no_filter():
     filters = parse_commitment_filters(MultiDict({"status": "", "partner": "  ", "page": ""}))
     assert filters == CommitmentFilters()
     assert filters.notices == ()
+
+
+# --- The page past the end ---------------------------------------------------------
+
+
+class Row:
+    def __init__(self, number: int, total: int) -> None:
+        self.number = number
+        self.total = total
+
+
+def reader(total: int):
+    """A list of ``total`` rows, read a page at a time; records each page asked for."""
+    asked: list[int] = []
+
+    def fetch(number: int) -> list[Row]:
+        asked.append(number)
+        first = (number - 1) * PAGE_SIZE
+        return [Row(n, total) for n in range(first, min(first + PAGE_SIZE, total))]
+
+    return fetch, asked
+
+
+def test_a_page_within_the_list_is_read_once_with_its_total():
+    fetch, asked = reader(45)
+
+    found = rows_of_page(2, fetch, count=lambda: pytest.fail("the rows carry the total"))
+
+    assert (found.number, found.total, len(found.rows)) == (2, 45, 20)
+    assert asked == [2]
+
+
+def test_a_page_past_the_end_shows_the_last_page():
+    fetch, asked = reader(45)
+
+    found = rows_of_page(9, fetch, count=lambda: 45)
+
+    assert (found.number, found.total, len(found.rows)) == (3, 45, 5)
+    assert asked == [9, 3]
+
+
+def test_an_enormous_page_number_is_never_sent_to_the_database():
+    fetch, asked = reader(45)
+
+    found = rows_of_page(10**30, fetch, count=lambda: 45)
+
+    assert asked == [LAST_PAGE_TRIED, 3]
+    assert found.number == 3
+
+
+def test_an_empty_list_has_one_empty_page():
+    fetch, asked = reader(0)
+
+    assert rows_of_page(1, fetch, count=lambda: 0) == ([], 1, 0)
+    assert rows_of_page(4, fetch, count=lambda: 0) == ([], 1, 0)

@@ -262,7 +262,7 @@ def test_text_is_kept_exactly_as_typed():
     [
         "https://www.example.nhs.uk/report",
         "http://example.org/minutes?page=2#item-4",
-        "https://localhost/report",
+        "https://www.example.org:8443/report",
     ],
 )
 def test_web_addresses_are_accepted(url):
@@ -280,6 +280,8 @@ def test_web_addresses_are_accepted(url):
         "/relative/path",
         "https://",
         "https://intranet/report",
+        "https://localhost/report",
+        "https://www.example.org:99999/report",
         "https://exa mple.org/",
         "https://[::1",
         "https://example.org/" + "a" * 481,

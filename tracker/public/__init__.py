@@ -1,8 +1,7 @@
 """The public site: pages anyone can read without signing in.
 
 One blueprint; its routes live in one module per part of the site, and the reads
-behind them in :mod:`tracker.public.queries` (figures and shared parts),
-:mod:`tracker.public.issues` and :mod:`tracker.public.commitments`.
+behind them in the read layer, :mod:`tracker.queries`.
 """
 
 from flask import Blueprint

@@ -3,28 +3,29 @@ where residents were heard."""
 
 from __future__ import annotations
 
-from flask import Response, redirect, request, url_for
+from flask import Response, request
 
 from tracker import clock
+from tracker.converters import Reference
 from tracker.db import get_session
-from tracker.models import Engagement, Issue, format_reference
-from tracker.public import blueprint, engagements, issues, queries
-from tracker.public.views import threshold_days
+from tracker.public import blueprint
+from tracker.queries import engagements, filters, issues
 from tracker.rendering import render
+from tracker.rules import threshold_days
 
 
 @blueprint.get("/you-said")
 def you_said() -> Response:
     today = clock.today()
-    filters = issues.parse_issue_filters(request.args)
-    listing = issues.list_issues(get_session(), filters, today)
+    wanted = issues.parse_issue_filters(request.args)
+    listing = issues.list_issues(get_session(), wanted, today)
     return render(
         "public/you_said.html",
         block="results",
         listing=listing,
         filters=listing.filters,
         page=listing.page,
-        state_filters=queries.ISSUE_STATE_FILTERS,
+        state_filters=filters.ISSUE_STATE_FILTERS,
         sorts=issues.ISSUE_SORTS,
         sort_descriptions=issues.SORT_DESCRIPTIONS,
         date_labels=issues.DATE_FILTER_LABELS,
@@ -32,35 +33,24 @@ def you_said() -> Response:
     )
 
 
-@blueprint.get("/you-said/<reference>")
-def issue(reference: str) -> Response:
-    number = issues.reference_number(reference, Issue.REFERENCE_PREFIX)
-    if number is None:
-        raise issues.not_a_reference(reference, "Issue", "YS-0042")
-    canonical = format_reference(Issue.REFERENCE_PREFIX, number)
-    if reference != canonical:
-        # ys-42 and YS0042 are YS-0042: one address per issue, for bookmarks and links.
-        return redirect(url_for("public.issue", reference=canonical), 301)  # type: ignore[return-value]
+@blueprint.get("/you-said/<reference(YS):reference>")
+def issue(reference: Reference) -> Response:
+    assert reference.number is not None  # converters.check_references saw to it
     today = clock.today()
-    detail = issues.issue_detail(get_session(), number, today, threshold_days())
+    detail = issues.issue_detail(get_session(), reference.number, today, threshold_days())
     return render("public/issue.html", detail=detail, today=today, threshold_days=threshold_days())
 
 
 @blueprint.get("/engagements", endpoint="engagements")
 def engagement_list() -> Response:
-    filters = engagements.parse_engagement_filters(request.args)
-    page = engagements.list_engagements(get_session(), filters)
-    return render("public/engagements.html", block="results", filters=filters, page=page)
+    wanted = engagements.parse_engagement_filters(request.args)
+    page = engagements.list_engagements(get_session(), wanted)
+    return render("public/engagements.html", block="results", filters=wanted, page=page)
 
 
-@blueprint.get("/engagements/<reference>")
-def engagement(reference: str) -> Response:
-    number = issues.reference_number(reference, Engagement.REFERENCE_PREFIX)
-    if number is None:
-        raise issues.not_a_reference(reference, "Engagement", "EN-0003")
-    canonical = format_reference(Engagement.REFERENCE_PREFIX, number)
-    if reference != canonical:
-        return redirect(url_for("public.engagement", reference=canonical), 301)  # type: ignore[return-value]
+@blueprint.get("/engagements/<reference(EN):reference>")
+def engagement(reference: Reference) -> Response:
+    assert reference.number is not None  # converters.check_references saw to it
     today = clock.today()
-    detail = engagements.engagement_detail(get_session(), number, today)
+    detail = engagements.engagement_detail(get_session(), reference.number, today)
     return render("public/engagement.html", detail=detail, today=today)

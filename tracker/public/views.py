@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response
 
 from tracker import clock
 from tracker.db import get_session
-from tracker.public import blueprint, scorecards
+from tracker.public import blueprint, macros, scorecards
 from tracker.rendering import render
+from tracker.rules import threshold_days
 
-
-def threshold_days() -> int:
-    """Days without an update after which an open commitment shows No recent update."""
-    days: int = current_app.config["NO_RECENT_UPDATE_DAYS"]
-    return days
+blueprint.add_app_template_global(macros.rendered_once, "rendered_once")
 
 
 @blueprint.get("/")

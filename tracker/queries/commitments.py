@@ -13,51 +13,54 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from tracker.addresses import web_link_host
 from tracker.clock import local_date
 from tracker.errors import RecordNotFound
-from tracker.models import Commitment, CommitmentStatus, Update, format_reference
-from tracker.public.issues import (
-    FilterOption,
-    filter_options,
-    issue_area_clause,
-    issue_community_clause,
-    issue_theme_clause,
-)
-from tracker.public.queries import (
+from tracker.models import Commitment, CommitmentStatus, Partner, Update, format_reference
+from tracker.queries.filters import (
     COMMITMENT_STATUS_FILTERS,
-    PAGE_SIZE,
     DateFilter,
-    Page,
+    FilterOption,
     commitment_delivered_clause,
     commitment_issue_clause,
     commitment_made_clause,
     commitment_partner_clause,
     commitment_status_clause,
     date_range_phrase,
+    filter_options,
     first_value,
-    page_number,
+    issue_area_clause,
+    issue_community_clause,
+    issue_theme_clause,
     parse_date_range,
+)
+from tracker.queries.pagination import (
+    PAGE_SIZE,
+    Page,
     parse_page,
     relationship,
     row_offset,
+    rows_of_page,
+    total_column,
 )
 from tracker.rules import (
-    CLOSED_STATUSES,
     STATUSES_NEEDING_REASON,
     days_since_update,
+    due_within_clause,
     is_overdue,
     last_activity_on,
+    longest_silent_first,
     no_recent_update,
     status_reason_hidden,
+    target_date_moved,
 )
 from tracker.search import MAX_QUERY_LENGTH, SearchQuery, commitment_relevance, parse_query
 
@@ -105,25 +108,6 @@ DATE_FILTER_LABELS = {
 
 #: How much of a search the results heading repeats back.
 _QUOTED_SEARCH_LENGTH = 60
-
-
-def due_within_clause(today: date, days: int) -> ColumnElement[bool]:
-    """Open commitments whose target date is today or in the next ``days`` days.
-
-    Closed commitments (Delivered, Not going ahead) owe nothing more, so they are
-    never "due"; Overdue ones (target date already passed) are not "due" either.
-    """
-    return sa.and_(
-        col(Commitment.status).not_in(CLOSED_STATUSES),
-        col(Commitment.target_date) >= today,
-        col(Commitment.target_date) <= today + timedelta(days=days),
-    )
-
-
-def _last_activity_expression() -> ColumnElement[Any]:
-    # The SQL form of rules.last_activity_on (the date "No recent update" counts from),
-    # as rules.no_recent_update_clause computes it.
-    return sa.func.coalesce(Commitment.last_update_on, Commitment.committed_on)
 
 
 # --- Reading the address ----------------------------------------------------------
@@ -281,6 +265,11 @@ class CommitmentRow:
     overdue: bool
     no_recent_update: bool
 
+    @property
+    def target_date_moved(self) -> bool:
+        """True when the target date is no longer the one first promised."""
+        return target_date_moved(self.commitment)
+
 
 @dataclass(frozen=True)
 class CommitmentListing:
@@ -358,15 +347,31 @@ def _days(count: int) -> str:
     return "1 day" if count == 1 else f"{count:,} days"
 
 
+#: What a list row shows of a commitment (components/commitment_record.html), and
+#: what its flags are worked out from; the rest of its words stay in the database.
+_LISTED_COMMITMENT_COLUMNS: tuple[Any, ...] = (
+    Commitment.number,
+    Commitment.title,
+    Commitment.partner_id,
+    Commitment.status,
+    Commitment.committed_on,
+    Commitment.target_date,
+    Commitment.original_target_date,
+    Commitment.last_update_on,
+)
+_PARTNER_NAME: Any = Partner.name
+
+
 def list_commitments(
     session: Session, filters: CommitmentFilters, today: date, threshold_days: int
 ) -> CommitmentListing:
     """Commitments matching ``filters``, in the order asked for, one page at a time.
 
-    Always three queries, however many rows are shown or stored: the partners, themes,
+    Always two queries, however many rows are shown or stored: the partners, themes,
     areas and communities for the filter form (which also resolve the slugs in the
-    address), the total, and the page with each commitment's partner. A search adds
-    its relevance subquery to the last two, not a query of its own. Partner, theme,
+    address), and the page with each commitment's partner and the total across every
+    page (a window count); only a page number past the end costs two more. A search
+    adds its relevance subquery to the page's query, not a query of its own. Partner, theme,
     area and community follow the clauses the scorecards count with, and the dates
     made and delivered those the board report counts a quarter's commitments with,
     so a figure there equals the total here. An unknown slug is ignored with a notice.
@@ -416,33 +421,56 @@ def list_commitments(
             commitment_delivered_clause(filters.delivered_from.value, filters.delivered_to.value)
         )
 
-    counted = select(sa.func.count()).select_from(Commitment)
-    listed = select(Commitment).options(joinedload(relationship(Commitment.partner)))
     relevance = None
     if not filters.search.is_empty:
         relevance = commitment_relevance(session, filters.search)
-        on = relevance.c.commitment_id == col(Commitment.id)
-        counted = counted.join(relevance, on)
-        listed = listed.join(relevance, on)
 
-    total = session.exec(counted.where(*conditions)).one()
-    number = page_number(filters.page, total)
-    commitments = session.exec(
-        listed.where(*conditions)
-        .order_by(*_order(filters.applied_sort, relevance))
-        .offset(row_offset(number))
-        .limit(PAGE_SIZE)
-    ).all()
+    def matching(*columns: Any) -> sa.Select[Any]:
+        statement = sa.select(*columns).select_from(Commitment)
+        if relevance is not None:
+            statement = statement.join(relevance, relevance.c.commitment_id == col(Commitment.id))
+        return statement.where(*conditions)
+
+    order = _order(filters.applied_sort, relevance)
+
+    def fetch(number: int) -> list[Any]:
+        # The page is chosen on narrow rows (id, position, total), and only its own
+        # rows are read in full, as on /you-said.
+        page = (
+            matching(
+                col(Commitment.id).label("id"),
+                sa.func.row_number().over(order_by=order).label("position"),
+                total_column(matching, ranked=relevance is not None),
+            )
+            .order_by(*order)
+            .offset(row_offset(number))
+            .limit(PAGE_SIZE)
+            .subquery("page")
+        )
+        statement = (
+            select(Commitment, page.c.total)
+            .join(page, page.c.id == col(Commitment.id))
+            .options(
+                load_only(*_LISTED_COMMITMENT_COLUMNS),
+                joinedload(relationship(Commitment.partner)).load_only(_PARTNER_NAME),
+            )
+            .order_by(page.c.position)
+        )
+        return list(session.execute(statement).all())
+
+    shown = rows_of_page(
+        filters.page, fetch, lambda: session.execute(matching(sa.func.count())).scalar_one()
+    )
     rows = [
         CommitmentRow(
-            commitment=commitment,
-            overdue=is_overdue(commitment, today),
-            no_recent_update=no_recent_update(commitment, today, threshold_days),
+            commitment=row.Commitment,
+            overdue=is_overdue(row.Commitment, today),
+            no_recent_update=no_recent_update(row.Commitment, today, threshold_days),
         )
-        for commitment in commitments
+        for row in shown.rows
     ]
     return CommitmentListing(
-        page=Page(rows=rows, number=number, total=total, requested=filters.page),
+        page=Page(rows=rows, number=shown.number, total=shown.total, requested=filters.page),
         filters=filters,
         partners=options.partners,
         themes=options.themes,
@@ -461,7 +489,7 @@ def _order(sort: str, relevance: sa.Subquery | None) -> list[Any]:
     if sort == SORT_TARGET_DATE:
         return [col(Commitment.target_date).asc(), col(Commitment.number).asc()]
     if sort == SORT_LAST_UPDATE:
-        return [_last_activity_expression().asc(), col(Commitment.number).asc()]
+        return longest_silent_first()
     newest = [col(Commitment.committed_on).desc(), col(Commitment.number).desc()]
     if sort == SORT_RELEVANCE and relevance is not None:
         return [relevance.c.relevance.desc(), *newest]
@@ -559,7 +587,8 @@ class EvidenceLink:
     title: str
     url: str
     #: The web site's host name, shown beside the link; ``None`` when the address is
-    #: not an http or https address (a ``javascript:`` one, say), so no link is made.
+    #: not one we link to (:func:`tracker.addresses.web_address_problem`), so no link
+    #: is made.
     host: str | None
 
     @property
@@ -571,15 +600,7 @@ def evidence_link(link: Mapping[str, Any]) -> EvidenceLink:
     """An evidence link as stored (``{"title": ..., "url": ...}``), checked for display."""
     url = str(link.get("url") or "").strip()
     title = str(link.get("title") or "").strip() or url
-    host = None
-    if url and not any(character.isspace() for character in url):
-        try:
-            parts = urlsplit(url)
-            if parts.scheme.lower() in ("http", "https") and parts.hostname:
-                host = parts.hostname
-        except ValueError:
-            host = None
-    return EvidenceLink(title=title, url=url, host=host)
+    return EvidenceLink(title=title, url=url, host=web_link_host(url))
 
 
 @dataclass(frozen=True)

@@ -1,66 +1,72 @@
 """Read models for "You said": issues residents raised, filtered, searched and paged,
 and one issue with everything that happened to it.
 
-The filter clauses (:func:`issue_theme_clause` and its neighbours) are the one
-definition of what "issues about this theme" (or in this area, involving this
-partner, heard from this community) means: a figure that counts issues for a theme,
-area, partner or community uses the same clause as ``/you-said?theme=<slug>``, so
-following the figure's link shows exactly the issues it counts.
+The filter clauses (:func:`tracker.queries.filters.issue_theme_clause` and its
+neighbours) are the one definition of what "issues about this theme" means, shared
+with every figure that counts issues.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from tracker.clock import LONDON
+from tracker.clock import local_date
 from tracker.errors import RecordNotFound
 from tracker.models import (
-    Area,
     Commitment,
     CommitmentStatus,
-    Community,
     Issue,
-    IssueAreaLink,
-    IssueCommunityLink,
-    IssueSupportingPartnerLink,
-    IssueThemeLink,
     LeadPartnerChange,
     Partner,
-    Theme,
     Update,
     format_reference,
 )
-from tracker.public.queries import (
+from tracker.queries.filters import (
     HAS_RESPONSE,
     ISSUE_STATE_FILTERS,
-    PAGE_SIZE,
     DateFilter,
-    Page,
+    FilterOption,
+    IssueFilterOptions,
+    filter_options,
     first_value,
+    issue_area_clause,
+    issue_community_clause,
+    issue_partner_clause,
+    issue_raised_clause,
     issue_state_clause,
-    page_number,
+    issue_theme_clause,
     parse_date_range,
+)
+from tracker.queries.pagination import (
+    PAGE_SIZE,
+    Page,
     parse_page,
     relationship,
     row_offset,
+    rows_of_page,
+    total_column,
 )
 from tracker.rendering import format_date
 from tracker.rules import (
     ResponseState,
     days_awaiting_response,
+    days_since_raised,
+    has_commitment_clause,
+    has_open_commitment_clause,
     is_overdue,
     issue_response_state,
     no_recent_update,
     response_state_clause,
+    response_state_of,
+    target_date_moved,
 )
 from tracker.search import MAX_QUERY_LENGTH, SearchQuery, issue_relevance, parse_query
 
@@ -103,10 +109,6 @@ _STATE_PHRASES: dict[str, str] = {
 RAISED_FROM = "raised_from"
 RAISED_TO = "raised_to"
 DATE_FILTER_LABELS = {RAISED_FROM: "Raised on or after", RAISED_TO: "Raised on or before"}
-
-#: Page numbers past this are surely past the end; they are not sent to the database,
-#: whose offsets are 64-bit, but answered with the last page.
-LAST_PAGE_TRIED = 10**9
 
 #: How much of an odd query is repeated back in a notice.
 _QUOTED_QUERY_LENGTH = 60
@@ -263,157 +265,6 @@ def parse_issue_filters(args: Mapping[str, str]) -> IssueFilters:
     )
 
 
-# --- Filter clauses, shared with every figure that counts issues ----------------
-
-
-def issue_theme_clause(theme_id: int) -> ColumnElement[bool]:
-    """Issues about the theme."""
-    return (
-        sa.select(col(IssueThemeLink.issue_id))
-        .where(
-            col(IssueThemeLink.issue_id) == col(Issue.id), col(IssueThemeLink.theme_id) == theme_id
-        )
-        .exists()
-    )
-
-
-def issue_area_clause(area_id: int) -> ColumnElement[bool]:
-    """Issues in the area or in any area within it (a borough includes its neighbourhoods)."""
-    area = aliased(Area)
-    # A nested CTE stays inside this clause, so two area clauses can share a statement.
-    within = (
-        sa.select(col(Area.id))
-        .where(col(Area.id) == area_id)
-        .cte("area_within", recursive=True, nesting=True)
-    )
-    within = within.union_all(sa.select(col(area.id)).where(col(area.parent_id) == within.c.id))
-    return (
-        sa.select(col(IssueAreaLink.issue_id))
-        .where(
-            col(IssueAreaLink.issue_id) == col(Issue.id),
-            col(IssueAreaLink.area_id).in_(sa.select(within.c.id)),
-        )
-        .exists()
-    )
-
-
-def issue_partner_clause(partner_id: int) -> ColumnElement[bool]:
-    """Issues the partner leads the response to, or supports."""
-    supports = (
-        sa.select(col(IssueSupportingPartnerLink.issue_id))
-        .where(
-            col(IssueSupportingPartnerLink.issue_id) == col(Issue.id),
-            col(IssueSupportingPartnerLink.partner_id) == partner_id,
-        )
-        .exists()
-    )
-    return sa.or_(col(Issue.lead_partner_id) == partner_id, supports)
-
-
-def issue_community_clause(community_id: int) -> ColumnElement[bool]:
-    """Issues raised by (or on behalf of) the community."""
-    return (
-        sa.select(col(IssueCommunityLink.issue_id))
-        .where(
-            col(IssueCommunityLink.issue_id) == col(Issue.id),
-            col(IssueCommunityLink.community_id) == community_id,
-        )
-        .exists()
-    )
-
-
-def issue_raised_clause(raised_from: date | None, raised_to: date | None) -> ColumnElement[bool]:
-    """Issues raised on or after ``raised_from`` and on or before ``raised_to``."""
-    conditions = []
-    if raised_from is not None:
-        conditions.append(col(Issue.raised_on) >= raised_from)
-    if raised_to is not None:
-        conditions.append(col(Issue.raised_on) <= raised_to)
-    return sa.and_(sa.true(), *conditions)
-
-
-# --- The lists for the filter form ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class FilterOption:
-    """A theme, area, partner or community as the filter form offers it."""
-
-    id: int
-    slug: str
-    name: str
-    #: The words in the form's menu; for an area within another, "Borough: Neighbourhood".
-    label: str
-
-
-@dataclass(frozen=True)
-class IssueFilterOptions:
-    """Everything the filter form's menus offer, each list in the order shown."""
-
-    themes: list[FilterOption]
-    areas: list[FilterOption]
-    partners: list[FilterOption]
-    communities: list[FilterOption]
-
-
-def _options_statement() -> sa.Select[Any]:
-    def branch(kind: str, model: Any, parent: Any = None) -> sa.Select[Any]:
-        parent_id = parent if parent is not None else sa.cast(sa.null(), sa.Integer)
-        return sa.select(
-            sa.literal(kind).label("kind"),
-            model.id.label("id"),
-            model.slug.label("slug"),
-            model.name.label("name"),
-            parent_id.label("parent_id"),
-        )
-
-    union = sa.union_all(
-        branch("theme", Theme),
-        branch("area", Area, col(Area.parent_id)),
-        branch("partner", Partner),
-        branch("community", Community),
-    ).subquery("options")
-    return sa.select(union).order_by(union.c.kind, union.c.name, union.c.id)
-
-
-def _area_options(rows: list[Any]) -> list[FilterOption]:
-    """Areas with each one's sub-areas straight after it, labelled with their parents."""
-    by_parent: dict[int | None, list[Any]] = {}
-    ids = {row.id for row in rows}
-    for row in rows:
-        # An area whose parent is missing is shown at the top level, not lost.
-        by_parent.setdefault(row.parent_id if row.parent_id in ids else None, []).append(row)
-    options: list[FilterOption] = []
-
-    def add(parent_id: int | None, prefix: str, seen: frozenset[int]) -> None:
-        for row in by_parent.get(parent_id, []):
-            if row.id in seen:
-                continue
-            label = f"{prefix}{row.name}"
-            options.append(FilterOption(row.id, row.slug, row.name, label))
-            add(row.id, f"{label}: ", seen | {row.id})
-
-    add(None, "", frozenset())
-    return options
-
-
-def filter_options(session: Session) -> IssueFilterOptions:
-    """Every theme, area, partner and community for the filter form, in one query."""
-    grouped: dict[str, list[Any]] = {"theme": [], "area": [], "partner": [], "community": []}
-    for row in session.execute(_options_statement()):
-        grouped[row.kind].append(row)
-
-    def simple(kind: str) -> list[FilterOption]:
-        return [FilterOption(row.id, row.slug, row.name, row.name) for row in grouped[kind]]
-
-    return IssueFilterOptions(
-        themes=simple("theme"),
-        areas=_area_options(grouped["area"]),
-        partners=simple("partner"),
-        communities=simple("community"),
-    )
-
-
 # --- Issues ("You said") --------------------------------------------------------
 
 
@@ -504,9 +355,9 @@ def _order_by(sort: str, relevance: sa.Subquery | None) -> list[Any]:
         awaiting = response_state_clause(ResponseState.AWAITING_RESPONSE)
         # Awaiting issues first, the earliest raised (longest waiting) at the top;
         # the issues that have a response follow, newest first.
+        # One test of the state per issue: the awaiting issues' dates, then none.
         return [
-            sa.case((awaiting, 0), else_=1),
-            sa.case((awaiting, col(Issue.raised_on)), else_=None).asc(),
+            sa.nulls_last(sa.case((awaiting, col(Issue.raised_on)), else_=None).asc()),
             *newest,
         ]
     if sort == MOST_PEOPLE:
@@ -514,14 +365,55 @@ def _order_by(sort: str, relevance: sa.Subquery | None) -> list[Any]:
     return newest
 
 
+#: What a list row shows of an issue (components/issue_records.html); the rest of
+#: its words are left in the database.
+_LISTED_ISSUE_COLUMNS: tuple[Any, ...] = (
+    Issue.number,
+    Issue.title,
+    Issue.raised_on,
+    Issue.people_count,
+    Issue.lead_partner_id,
+)
+
+
+_PARTNER_NAME: Any = Partner.name
+
+
+def _issue_rows_statement(page: sa.Subquery) -> Any:
+    """The issues of ``page`` (ids in order, with the total) as list rows: the columns a
+    row shows, the lead partner's name, and the two facts the response state rests on."""
+    return (
+        select(
+            Issue,
+            page.c.total,
+            has_commitment_clause().label("has_commitment"),
+            has_open_commitment_clause().label("has_open_commitment"),
+        )
+        .join(page, page.c.id == col(Issue.id))
+        .options(
+            load_only(*_LISTED_ISSUE_COLUMNS),
+            joinedload(relationship(Issue.lead_partner)).load_only(_PARTNER_NAME),
+        )
+        .order_by(page.c.position)
+    )
+
+
+def _listed_issue(row: Any, today: date) -> IssueRow:
+    state = response_state_of(
+        has_commitment=row.has_commitment, has_open_commitment=row.has_open_commitment
+    )
+    days_awaiting = None if row.has_commitment else days_since_raised(row.Issue, today)
+    return IssueRow(issue=row.Issue, state=state, days_awaiting=days_awaiting)
+
+
 def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueListing:
     """Issues matching ``filters``, in the order asked for, one page at a time.
 
-    Always three queries, however many issues there are: the filter form's lists
-    (which also turn the address's slugs into records), the page of issues with
-    their lead partner and the total across every page (a window count), and the
-    page's commitments (for the response state). Only a page number past the end
-    costs two more: the total on its own, then the last page.
+    Always two queries, however many issues there are: the filter form's lists
+    (which also turn the address's slugs into records), and the page of issues with
+    their lead partner, their response state and the total across every page (a
+    window count). Only a page number past the end costs two more: the total on its
+    own, then the last page.
     """
     options = filter_options(session)
     notices = list(filters.notices)
@@ -558,34 +450,33 @@ def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueLi
             statement = statement.join(relevance, relevance.c.issue_id == col(Issue.id))
         return statement.where(*conditions)
 
+    order = _order_by(filters.effective_sort, relevance)
+
     def fetch(number: int) -> list[Any]:
-        statement = (
-            matching(Issue, sa.func.count().over().label("total"))
-            .options(
-                joinedload(relationship(Issue.lead_partner)),
-                selectinload(relationship(Issue.commitments)),
+        # The page is chosen on narrow rows (id, position, total), and only its own
+        # rows are read in full: sorting and counting every matching issue with all
+        # its words would cost far more than the page shows.
+        page = (
+            matching(
+                col(Issue.id).label("id"),
+                sa.func.row_number().over(order_by=order).label("position"),
+                total_column(matching, ranked=relevance is not None),
             )
-            .order_by(*_order_by(filters.effective_sort, relevance))
+            .order_by(*order)
             .offset(row_offset(number))
             .limit(PAGE_SIZE)
+            .subquery("page")
         )
-        return list(session.execute(statement).all())
+        return list(session.execute(_issue_rows_statement(page)).all())
 
-    number = min(filters.page, LAST_PAGE_TRIED)
-    rows = fetch(number)
-    if rows:
-        total = rows[0].total
-    elif number > 1:
-        total = session.execute(matching(sa.func.count())).scalar_one()
-        number = page_number(number, total)
-        rows = fetch(number) if total else []
-    else:
-        total = 0
+    found = rows_of_page(
+        filters.page, fetch, lambda: session.execute(matching(sa.func.count())).scalar_one()
+    )
     return IssueListing(
         page=Page(
-            rows=issue_rows([row.Issue for row in rows], today),
-            number=number,
-            total=total,
+            rows=[_listed_issue(row, today) for row in found.rows],
+            number=found.number,
+            total=found.total,
             requested=filters.page,
         ),
         filters=filters,
@@ -595,31 +486,6 @@ def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueLi
         partner=partner,
         community=community,
         notices=tuple(notices),
-    )
-
-
-# --- Public references ------------------------------------------------------------
-
-_REFERENCE = re.compile(r"([A-Za-z]{2})-?(\d{1,9})")
-
-
-def reference_number(text: str, prefix: str) -> int | None:
-    """The number in a public reference such as ``YS-0042``, or ``None`` if it is not one.
-
-    Lower case and a missing hyphen or leading zeros are forgiven (``ys-42``), so the
-    caller can send people on to the reference's one proper spelling.
-    """
-    match = _REFERENCE.fullmatch(text.strip())
-    if match is None or match.group(1).upper() != prefix:
-        return None
-    return int(match.group(2))
-
-
-def not_a_reference(text: str, noun: str, example: str) -> RecordNotFound:
-    """The helpful "not found" for an address that holds no reference at all."""
-    return RecordNotFound(
-        f"{_quoted(text)} is not a reference we recognise. {noun} references look like "
-        f"{example}: check the address, or browse the list of {noun.lower()}s."
     )
 
 
@@ -636,7 +502,8 @@ class CommitmentSummary:
 
     @property
     def target_date_moved(self) -> bool:
-        return self.commitment.target_date != self.commitment.original_target_date
+        """True when the target date is no longer the one first promised."""
+        return target_date_moved(self.commitment)
 
 
 @dataclass(frozen=True)
@@ -681,13 +548,6 @@ class IssueDetail:
     history: list[HistoryEvent]
 
 
-def london_date(moment: datetime) -> date:
-    """The date in England of a stored moment (stored in UTC, possibly without a zone)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LONDON).date()
-
-
 # Events of one day: raised first, then commitments made; updates and changes of
 # lead partner follow in the order they happened, and deliveries come last.
 def _utc(moment: datetime) -> datetime:
@@ -708,7 +568,7 @@ def issue_history(issue: Issue) -> list[HistoryEvent]:
     for change in issue.lead_partner_changes:
         events.append(
             HistoryEvent(
-                on=london_date(change.changed_at),
+                on=local_date(change.changed_at),
                 kind="lead_partner_changed",
                 lead_partner_change=change,
             )
@@ -721,11 +581,11 @@ def issue_history(issue: Issue) -> list[HistoryEvent]:
         for update in commitment.updates:
             events.append(
                 HistoryEvent(
-                    on=london_date(update.posted_at),
+                    on=local_date(update.posted_at),
                     kind="update",
                     commitment=commitment,
                     update=update,
-                    hidden_on=london_date(update.hidden_at) if update.hidden_at else None,
+                    hidden_on=local_date(update.hidden_at) if update.hidden_at else None,
                 )
             )
             delivery_recorded = delivery_recorded or update.new_status == CommitmentStatus.DELIVERED

@@ -1,26 +1,39 @@
-"""Read models for the public pages: the headline figures and the lists they link to.
+"""List filters: what each filter in an address means, read from the query string and as
+the SQL clause that applies it.
 
 Every figure is counted with the same filter clause as the list it links to, and
 those clauses are the SQL forms of the rules in :mod:`tracker.rules`. So the
-"Overdue" figure on the home page always equals the total of ``/we-will?status=overdue``
-(PRODUCT.md: every figure can be traced to the records behind it).
+"Overdue" figure on the home page always equals the total of ``/we-will?status=overdue``,
+and a theme's issue figure the total of ``/you-said?theme=<slug>`` (PRODUCT.md: every
+figure can be traced to the records behind it).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import col
+from sqlmodel import Session, col
 
-from tracker.models import Commitment, CommitmentStatus, Issue
+from tracker.models import (
+    Area,
+    Commitment,
+    CommitmentStatus,
+    Community,
+    Issue,
+    IssueAreaLink,
+    IssueCommunityLink,
+    IssueSupportingPartnerLink,
+    IssueThemeLink,
+    Partner,
+    Theme,
+)
 from tracker.rendering import format_date
 from tracker.rules import (
     CLOSED_STATUSES,
@@ -28,10 +41,8 @@ from tracker.rules import (
     no_recent_update_clause,
     overdue_clause,
     response_state_clause,
+    target_moved_clause,
 )
-
-#: Rows on one page of a list.
-PAGE_SIZE = 20
 
 #: Issue filter: every issue a partner has answered, whether still open or closed.
 HAS_RESPONSE = "has-response"
@@ -67,40 +78,21 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DAY_OR_MONTH = re.compile(r"\d{1,2}")
 _YEAR = re.compile(r"\d{4}")
 
-T = TypeVar("T")
+
+# --- Reading filters from the address -------------------------------------------
 
 
-def relationship(attribute: Any) -> QueryableAttribute[Any]:
-    """A SQLModel relationship as the attribute SQLAlchemy's loader options expect.
+def first_value(args: Mapping[str, str], name: str) -> str | None:
+    """The first value of a query parameter, stripped; ``None`` when absent or blank.
 
-    SQLModel types relationships as the related model, so mypy cannot see that
-    ``Commitment.partner`` is an instrumented attribute at class level.
+    A repeated parameter (``?status=a&status=b``) uses its first value, as a
+    form with one select would send.
     """
-    relationship: QueryableAttribute[Any] = attribute
-    return relationship
-
-
-# --- Shares ---------------------------------------------------------------------
-
-
-def percentage(part: int, whole: int) -> str:
-    """``part`` as a whole-number percentage of ``whole``, such as ``"67%"``.
-
-    Halves round up. A share that is not nothing never shows as 0%, and one that
-    is not everything never shows as 100%: a page that says "100% responded" while
-    one issue still waits would hide exactly the silence this site exists to show.
-    With nothing to divide by the share is ``"0%"``.
-    """
-    if whole <= 0 or part <= 0:
-        return "0%"
-    if part >= whole:
-        return "100%"
-    rounded = (200 * part + whole) // (2 * whole)
-    if rounded == 0:
-        return "less than 1%"
-    if rounded == 100:
-        return "more than 99%"
-    return f"{rounded}%"
+    value = args.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
 
 
 # --- Filters shared by figures and lists ---------------------------------------
@@ -155,22 +147,80 @@ def commitment_delivered_clause(
     return sa.and_(*conditions)
 
 
-def target_moved_clause() -> ColumnElement[bool]:
-    """Commitments whose target date is no longer the one first promised.
+# --- Filter clauses, shared with every figure that counts issues ----------------
 
-    PRODUCT.md: a changed target date is never hidden, so scorecards count these
-    and the slip in days (target date minus original target date; negative when a
-    date was brought forward).
-    """
-    return col(Commitment.target_date) != col(Commitment.original_target_date)
+
+def issue_theme_clause(theme_id: int) -> ColumnElement[bool]:
+    """Issues about the theme."""
+    return (
+        sa.select(col(IssueThemeLink.issue_id))
+        .where(
+            col(IssueThemeLink.issue_id) == col(Issue.id), col(IssueThemeLink.theme_id) == theme_id
+        )
+        .exists()
+    )
+
+
+def issue_area_clause(area_id: int) -> ColumnElement[bool]:
+    """Issues in the area or in any area within it (a borough includes its neighbourhoods)."""
+    area = aliased(Area)
+    # A nested CTE stays inside this clause, so two area clauses can share a statement.
+    within = (
+        sa.select(col(Area.id))
+        .where(col(Area.id) == area_id)
+        .cte("area_within", recursive=True, nesting=True)
+    )
+    within = within.union_all(sa.select(col(area.id)).where(col(area.parent_id) == within.c.id))
+    return (
+        sa.select(col(IssueAreaLink.issue_id))
+        .where(
+            col(IssueAreaLink.issue_id) == col(Issue.id),
+            col(IssueAreaLink.area_id).in_(sa.select(within.c.id)),
+        )
+        .exists()
+    )
+
+
+def issue_partner_clause(partner_id: int) -> ColumnElement[bool]:
+    """Issues the partner leads the response to, or supports."""
+    supports = (
+        sa.select(col(IssueSupportingPartnerLink.issue_id))
+        .where(
+            col(IssueSupportingPartnerLink.issue_id) == col(Issue.id),
+            col(IssueSupportingPartnerLink.partner_id) == partner_id,
+        )
+        .exists()
+    )
+    return sa.or_(col(Issue.lead_partner_id) == partner_id, supports)
+
+
+def issue_community_clause(community_id: int) -> ColumnElement[bool]:
+    """Issues raised by (or on behalf of) the community."""
+    return (
+        sa.select(col(IssueCommunityLink.issue_id))
+        .where(
+            col(IssueCommunityLink.issue_id) == col(Issue.id),
+            col(IssueCommunityLink.community_id) == community_id,
+        )
+        .exists()
+    )
+
+
+def issue_raised_clause(raised_from: date | None, raised_to: date | None) -> ColumnElement[bool]:
+    """Issues raised on or after ``raised_from`` and on or before ``raised_to``."""
+    conditions = []
+    if raised_from is not None:
+        conditions.append(col(Issue.raised_on) >= raised_from)
+    if raised_to is not None:
+        conditions.append(col(Issue.raised_on) <= raised_to)
+    return sa.and_(sa.true(), *conditions)
 
 
 # --- Commitments of one slice ---------------------------------------------------
 #
-# The issue clauses for a theme, area, partner or community live with the issue
-# list (tracker.public.issues: issue_theme_clause and its neighbours). These build
-# the matching commitment clauses, so /we-will?theme=<slug>, a scorecard's
-# commitment figures and /you-said?theme=<slug> agree on what belongs to a theme.
+# The commitment clauses matching the issue clauses above, so /we-will?theme=<slug>,
+# a scorecard's commitment figures and /you-said?theme=<slug> agree on what belongs
+# to a theme.
 
 
 def commitment_partner_clause(partner_id: int) -> ColumnElement[bool]:
@@ -192,122 +242,99 @@ def commitment_issue_clause(issue_clause: ColumnElement[bool]) -> ColumnElement[
 
 def commitment_theme_clause(theme_id: int) -> ColumnElement[bool]:
     """Commitments about issues with a theme (as ``/you-said?theme=`` selects them)."""
-    # Imported here: the issue list's module imports this one.
-    from tracker.public.issues import issue_theme_clause
-
     return commitment_issue_clause(issue_theme_clause(theme_id))
 
 
 def commitment_area_clause(area_id: int) -> ColumnElement[bool]:
     """Commitments about issues in an area or the areas within it (as ``/you-said?area=``)."""
-    from tracker.public.issues import issue_area_clause
-
     return commitment_issue_clause(issue_area_clause(area_id))
 
 
 def commitment_community_clause(community_id: int) -> ColumnElement[bool]:
     """Commitments about issues a community raised (as ``/you-said?community=``)."""
-    from tracker.public.issues import issue_community_clause
-
     return commitment_issue_clause(issue_community_clause(community_id))
 
 
-# --- Pages of a list ------------------------------------------------------------
+# --- The lists for the filter form ----------------------------------------------
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list, with the total across all pages."""
+class FilterOption:
+    """A theme, area, partner or community as the filter form offers it."""
 
-    rows: list[T]
-    number: int
-    total: int
-    #: The page the address asked for; differs from ``number`` when it was past the end.
-    requested: int
-    size: int = PAGE_SIZE
-
-    @property
-    def count(self) -> int:
-        """How many pages the list has (at least one, even when it is empty)."""
-        return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        """True when there is a page before this one."""
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        """True when there is a page after this one."""
-        return self.number < self.count
-
-    @property
-    def first_row(self) -> int:
-        """The position of this page's first row in the whole list (1-based)."""
-        return (self.number - 1) * self.size + 1 if self.rows else 0
-
-    @property
-    def last_row(self) -> int:
-        """The position of this page's last row in the whole list (1-based)."""
-        return (self.number - 1) * self.size + len(self.rows)
-
-    def numbers_to_show(self) -> list[int | None]:
-        """Page numbers for the pagination links; ``None`` stands for a gap.
-
-        The first, the last, and the pages either side of this one, as in
-        ``1 … 4 5 6 … 12``. A gap of a single page shows that page instead.
-        """
-        wanted = {1, self.count, self.number - 1, self.number, self.number + 1}
-        numbers: list[int | None] = []
-        previous = 0
-        for n in sorted(n for n in wanted if 1 <= n <= self.count):
-            if n - previous == 2:
-                numbers.append(previous + 1)
-            elif n - previous > 2:
-                numbers.append(None)
-            numbers.append(n)
-            previous = n
-        return numbers
+    id: int
+    slug: str
+    name: str
+    #: The words in the form's menu; for an area within another, "Borough: Neighbourhood".
+    label: str
 
 
-def page_number(requested: int, total: int) -> int:
-    """The page to show: the one asked for, or the last when it is past the end."""
-    last = max(1, math.ceil(total / PAGE_SIZE))
-    return min(max(requested, 1), last)
+@dataclass(frozen=True)
+class IssueFilterOptions:
+    """Everything the filter form's menus offer, each list in the order shown."""
+
+    themes: list[FilterOption]
+    areas: list[FilterOption]
+    partners: list[FilterOption]
+    communities: list[FilterOption]
 
 
-def row_offset(page_number: int) -> int:
-    return (page_number - 1) * PAGE_SIZE
+def _options_statement() -> sa.Select[Any]:
+    def branch(kind: str, model: Any, parent: Any = None) -> sa.Select[Any]:
+        parent_id = parent if parent is not None else sa.cast(sa.null(), sa.Integer)
+        return sa.select(
+            sa.literal(kind).label("kind"),
+            model.id.label("id"),
+            model.slug.label("slug"),
+            model.name.label("name"),
+            parent_id.label("parent_id"),
+        )
+
+    union = sa.union_all(
+        branch("theme", Theme),
+        branch("area", Area, col(Area.parent_id)),
+        branch("partner", Partner),
+        branch("community", Community),
+    ).subquery("options")
+    return sa.select(union).order_by(union.c.kind, union.c.name, union.c.id)
 
 
-# --- Reading filters from the address -------------------------------------------
+def _area_options(rows: list[Any]) -> list[FilterOption]:
+    """Areas with each one's sub-areas straight after it, labelled with their parents."""
+    by_parent: dict[int | None, list[Any]] = {}
+    ids = {row.id for row in rows}
+    for row in rows:
+        # An area whose parent is missing is shown at the top level, not lost.
+        by_parent.setdefault(row.parent_id if row.parent_id in ids else None, []).append(row)
+    options: list[FilterOption] = []
+
+    def add(parent_id: int | None, prefix: str, seen: frozenset[int]) -> None:
+        for row in by_parent.get(parent_id, []):
+            if row.id in seen:
+                continue
+            label = f"{prefix}{row.name}"
+            options.append(FilterOption(row.id, row.slug, row.name, label))
+            add(row.id, f"{label}: ", seen | {row.id})
+
+    add(None, "", frozenset())
+    return options
 
 
-def first_value(args: Mapping[str, str], name: str) -> str | None:
-    """The first value of a query parameter, stripped; ``None`` when absent or blank.
+def filter_options(session: Session) -> IssueFilterOptions:
+    """Every theme, area, partner and community for the filter form, in one query."""
+    grouped: dict[str, list[Any]] = {"theme": [], "area": [], "partner": [], "community": []}
+    for row in session.execute(_options_statement()):
+        grouped[row.kind].append(row)
 
-    A repeated parameter (``?status=a&status=b``) uses its first value, as a
-    form with one select would send.
-    """
-    value = args.get(name)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+    def simple(kind: str) -> list[FilterOption]:
+        return [FilterOption(row.id, row.slug, row.name, row.name) for row in grouped[kind]]
 
-
-def parse_page(args: Mapping[str, str], notices: list[str]) -> int:
-    raw = first_value(args, "page")
-    if raw is None:
-        return 1
-    try:
-        number = int(raw)
-    except ValueError:
-        number = 0
-    if number < 1:
-        notices.append("The page number in the address was not recognised, so page 1 is shown.")
-        return 1
-    return number
+    return IssueFilterOptions(
+        themes=simple("theme"),
+        areas=_area_options(grouped["area"]),
+        partners=simple("partner"),
+        communities=simple("community"),
+    )
 
 
 # --- Date filters ---------------------------------------------------------------

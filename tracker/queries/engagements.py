@@ -13,14 +13,14 @@ from sqlmodel import Session, col, select
 
 from tracker.errors import RecordNotFound
 from tracker.models import Engagement, Issue, IssueEngagementLink, format_reference
-from tracker.public.issues import LAST_PAGE_TRIED, IssueRow, issue_rows
-from tracker.public.queries import (
+from tracker.queries.issues import IssueRow, issue_rows
+from tracker.queries.pagination import (
     PAGE_SIZE,
     Page,
-    page_number,
     parse_page,
     relationship,
     row_offset,
+    rows_of_page,
 )
 
 
@@ -90,20 +90,15 @@ def list_engagements(session: Session, filters: EngagementFilters) -> Page[Engag
         )
         return list(session.execute(statement).all())
 
-    number = min(filters.page, LAST_PAGE_TRIED)
-    rows = fetch(number)
-    if rows:
-        total = rows[0].total
-    elif number > 1:
-        total = session.execute(select(sa.func.count()).select_from(Engagement)).scalar_one()
-        number = page_number(number, total)
-        rows = fetch(number) if total else []
-    else:
-        total = 0
+    found = rows_of_page(
+        filters.page,
+        fetch,
+        lambda: session.execute(select(sa.func.count()).select_from(Engagement)).scalar_one(),
+    )
     return Page(
-        rows=[EngagementRow(row.Engagement, row.issues_heard) for row in rows],
-        number=number,
-        total=total,
+        rows=[EngagementRow(row.Engagement, row.issues_heard) for row in found.rows],
+        number=found.number,
+        total=found.total,
         requested=filters.page,
     )
 
