@@ -19,6 +19,11 @@ from cryptography.fernet import Fernet
 DEFAULT_ICS_NAME = "Riverside and Vale ICS"
 DEFAULT_NO_RECENT_UPDATE_DAYS = 90
 
+# Public pages a proxy may serve from its own copy (see tracker/public/cache.py).
+DEFAULT_PAGE_CACHE_PROXY_SECONDS = 5
+DEFAULT_PAGE_CACHE_STALE_SECONDS = 15
+DEFAULT_FIGURES_REFRESH_SECONDS = 5
+
 # Staff sign-in (see tracker/manage/services.py and tracker/manage/auth.py).
 DEFAULT_SESSION_IDLE_MINUTES = 30
 DEFAULT_SESSION_ABSOLUTE_HOURS = 12
@@ -283,6 +288,26 @@ def settings_from_environment(
         "LOG_FORMAT": _choice_setting(env, "LOG_FORMAT", ("text", "json"), "text"),
         # Shared cache of public pages (and later rate limits) across web processes.
         "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
+        # The page cache itself can be switched off (to measure pages as rendered).
+        "PAGE_CACHE_DISABLED": _bool_setting(env, "PAGE_CACHE_DISABLED", default=False),
+        # How long a proxy in front of the site may answer for a cached public page
+        # itself (s-maxage; 0 for never), and for how much longer it may answer with
+        # that copy while it asks for a new one (stale-while-revalidate).
+        "PAGE_CACHE_PROXY_SECONDS": _int_setting(
+            env, "PAGE_CACHE_PROXY_SECONDS", DEFAULT_PAGE_CACHE_PROXY_SECONDS, minimum=0
+        ),
+        "PAGE_CACHE_STALE_SECONDS": _int_setting(
+            env, "PAGE_CACHE_STALE_SECONDS", DEFAULT_PAGE_CACHE_STALE_SECONDS, minimum=0
+        ),
+        # Figures are computed once per data version and shared (tracker/figures/snapshot.py):
+        # while writes keep coming, at most once in this many seconds; pages show the
+        # previous figures meanwhile. Switched off, each page counts its own (tests).
+        "FIGURES_REFRESH_SECONDS": _int_setting(
+            env, "FIGURES_REFRESH_SECONDS", DEFAULT_FIGURES_REFRESH_SECONDS, minimum=0
+        ),
+        "FIGURE_SNAPSHOTS_DISABLED": _bool_setting(env, "FIGURE_SNAPSHOTS_DISABLED", default=False),
+        # `make loadtest` only: adds the trivial page every figure is compared with.
+        "LOADTEST_ROUTE": _bool_setting(env, "LOADTEST_ROUTE", default=False),
         # Staff sessions end after this long without a request, and after this long
         # whatever happens; wrong passwords lock an account, and limit an address.
         "SESSION_IDLE_MINUTES": _int_setting(

@@ -29,6 +29,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A moment, stored in UTC and always read back as an aware UTC datetime.
+
+    Every ``datetime`` column uses it, so no reader has to mend a naive value: SQLite
+    has no time zones and hands back what it stored, PostgreSQL's ``timestamptz`` the
+    session's zone. A naive value is taken to be UTC already, as ``utcnow`` and the
+    tests' fixed clocks give. On SQLite the stored text stays naive UTC, as before.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def format_reference(prefix: str, number: int) -> str:
     """``YS-0042`` from ``("YS", 42)``; numbers past 9999 simply grow wider."""
     return f"{prefix}-{number:0{REFERENCE_DIGITS}d}"
@@ -171,8 +195,8 @@ class Partner(SQLModel, table=True):
     kind: PartnerKind = Field(sa_type=enum_column(PartnerKind))
     description: str = Field(default="", sa_type=sa.Text)
     website: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     commitments: list["Commitment"] = Relationship(back_populates="partner")
     led_issues: list["Issue"] = Relationship(back_populates="lead_partner")
@@ -218,6 +242,8 @@ class Engagement(SQLModel, table=True):
 
     REFERENCE_PREFIX: ClassVar[str] = "EN"
 
+    __table_args__ = (sa.Index("ix_engagement_started_on_number", "started_on", "number"),)
+
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
     title: str = Field(max_length=200)
@@ -229,8 +255,8 @@ class Engagement(SQLModel, table=True):
     organising_partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     participant_count: int | None = Field(default=None, ge=0)
     write_up_url: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     area: Optional["Area"] = Relationship()
     organising_partner: Optional["Partner"] = Relationship()
@@ -249,6 +275,8 @@ class Issue(SQLModel, table=True):
 
     REFERENCE_PREFIX: ClassVar[str] = "YS"
 
+    __table_args__ = (sa.Index("ix_issue_raised_on_number", "raised_on", "number"),)
+
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
     title: str = Field(max_length=200)
@@ -258,8 +286,8 @@ class Issue(SQLModel, table=True):
     raised_on: date = Field(index=True)
     people_count: int | None = Field(default=None, ge=0)
     lead_partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     lead_partner: Optional["Partner"] = Relationship(back_populates="led_issues")
     supporting_partners: list["Partner"] = Relationship(link_model=IssueSupportingPartnerLink)
@@ -287,7 +315,7 @@ class LeadPartnerChange(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     issue_id: int = Field(foreign_key="issue.id", index=True)
-    changed_at: datetime = Field(default_factory=utcnow)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     previous_partner_id: int | None = Field(default=None, foreign_key="partner.id")
     new_partner_id: int | None = Field(default=None, foreign_key="partner.id")
     # Public: why the issue moved to another partner.
@@ -314,6 +342,11 @@ class Commitment(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_commitment_partner_status", "partner_id", "status"),
         sa.Index("ix_commitment_status_target_date", "status", "target_date"),
+        # The orders of the lists, each with the number that breaks ties (migration 0010).
+        sa.Index("ix_commitment_committed_on_number", "committed_on", "number"),
+        sa.Index("ix_commitment_target_date_number", "target_date", "number"),
+        sa.Index("ix_commitment_last_update_on_number", "last_update_on", "number"),
+        sa.Index("ix_commitment_issue_status", "issue_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -337,8 +370,8 @@ class Commitment(SQLModel, table=True):
     # Date of the latest visible update; kept with every update so "No recent
     # update" can be filtered on an index instead of scanning every update.
     last_update_on: date | None = Field(default=None, index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Optimistic locking: SQLAlchemy refuses a stale write to a changed commitment.
     version: int = Field(default=1)
 
@@ -372,7 +405,7 @@ class Update(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     commitment_id: int = Field(foreign_key="commitment.id")
-    posted_at: datetime = Field(default_factory=utcnow, index=True)
+    posted_at: datetime = Field(default_factory=utcnow, index=True, sa_type=UTCDateTime)
     narrative: str = Field(sa_type=sa.Text)
     previous_status: CommitmentStatus | None = Field(
         default=None, sa_type=enum_column(CommitmentStatus)
@@ -387,7 +420,7 @@ class Update(SQLModel, table=True):
     # A list of {"title": ..., "url": ...}.
     evidence_links: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
     author_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
-    hidden_at: datetime | None = None
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     hidden_reason: str | None = Field(default=None, sa_type=sa.Text)
     hidden_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
@@ -423,12 +456,12 @@ class User(SQLModel, table=True):
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     password_hash: str | None = Field(default=None, max_length=255)
     is_active: bool = Field(default=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    last_signed_in_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_signed_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Wrong passwords since the last sign-in or lockout; at the limit the account is
     # locked until ``locked_until`` (tracker/manage/services.py).
     failed_sign_in_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    locked_until: datetime | None = None
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Each session remembers the generation it began in; signing out moves it on,
     # ending every session of the account, so a copied session cookie stops working.
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -437,13 +470,13 @@ class User(SQLModel, table=True):
     # (tracker/manage/two_factor_keys.py): a Fernet token, or base32 text stored before
     # encryption, which is encrypted when next used.
     totp_secret: str | None = Field(default=None, max_length=255)
-    totp_enabled_at: datetime | None = None
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The last time step whose code was accepted, so a code works only once.
     totp_last_step: int | None = None
     # The secret being set up, encrypted, until a code proves the app holds it or it
     # expires; kept here, not in the (signed, readable) session cookie.
     totp_pending_secret: str | None = Field(default=None, max_length=255)
-    totp_pending_expires_at: datetime | None = None
+    totp_pending_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Demo accounts (tracker demo-data) share a published password: refused in production.
     is_demo: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
@@ -462,8 +495,8 @@ class RecoveryCode(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     code_hash: str = Field(max_length=255)
-    created_at: datetime = Field(default_factory=utcnow)
-    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AccountToken(SQLModel, table=True):
@@ -478,9 +511,9 @@ class AccountToken(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True)
     purpose: TokenPurpose = Field(sa_type=enum_column(TokenPurpose))
     token_hash: str = Field(max_length=64, unique=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    expires_at: datetime
-    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
@@ -496,7 +529,7 @@ class SignInFailure(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     client_address: str = Field(max_length=64)
-    occurred_at: datetime = Field(default_factory=utcnow, index=True)
+    occurred_at: datetime = Field(default_factory=utcnow, index=True, sa_type=UTCDateTime)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -510,7 +543,7 @@ class AuditEvent(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    occurred_at: datetime = Field(default_factory=utcnow, index=True)
+    occurred_at: datetime = Field(default_factory=utcnow, index=True, sa_type=UTCDateTime)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     action: str = Field(max_length=80)
     entity_type: str = Field(max_length=40)
@@ -544,12 +577,12 @@ class Report(SQLModel, table=True):
     status: ReportStatus = Field(default=ReportStatus.DRAFT, sa_type=enum_column(ReportStatus))
     #: The date the figures were taken.
     as_at: date
-    generated_at: datetime = Field(default_factory=utcnow)
+    generated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     #: Who asked for it; None for the scheduler and the command line.
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     size_bytes: int = 0
     page_count: int = 0
-    published_at: datetime | None = None
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     published_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     replaces_id: int | None = Field(default=None, foreign_key="report.id")
     #: Public: what a correction changes.
@@ -585,13 +618,13 @@ class ReportRequest(SQLModel, table=True):
     period: str = Field(max_length=12)
     partner_id: int | None = Field(default=None, foreign_key="partner.id")
     requested_by_id: int | None = Field(default=None, foreign_key="user_account.id")
-    requested_at: datetime = Field(default_factory=utcnow)
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     state: ReportRequestState = Field(
         default=ReportRequestState.QUEUED, sa_type=enum_column(ReportRequestState)
     )
     claimed_by: str | None = Field(default=None, max_length=120)
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     report_id: int | None = Field(default=None, foreign_key="report.id")
     error: str | None = Field(default=None, sa_type=sa.Text)
 
@@ -609,8 +642,8 @@ class JobRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     job: str = Field(max_length=60)
     run_key: str = Field(max_length=60)
-    started_at: datetime = Field(default_factory=utcnow, index=True)
-    finished_at: datetime | None = None
+    started_at: datetime = Field(default_factory=utcnow, index=True, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: JobOutcome = Field(default=JobOutcome.RUNNING, sa_type=enum_column(JobOutcome))
     #: What the run did, for people (counts of drafts, emails...).
     summary: str | None = Field(default=None, sa_type=sa.Text)
@@ -628,7 +661,7 @@ class DigestDelivery(SQLModel, table=True):
     #: The ISO week, like ``2026-W48``.
     week: str = Field(max_length=10)
     recipient_id: int = Field(foreign_key="user_account.id", index=True)
-    sent_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     item_count: int = 0
 
 
@@ -666,18 +699,18 @@ class OutboxEmail(SQLModel, table=True):
     subject: str = Field(sa_type=sa.Text)
     #: Emptied once sent or given up on: bodies hold live sign-in links.
     body: str = Field(sa_type=sa.Text)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     #: When a sender may next take it: at once when queued, later while one is sending
     #: it (a sender that dies lets it go then) or after a failed attempt.
-    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True, sa_type=UTCDateTime)
     attempts: int = 0
     #: The sender that took it last (``host:pid:claim``).
     claimed_by: str | None = Field(default=None, max_length=120)
-    sent_at: datetime | None = None
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     #: Sent to the ``tracker.mail`` log instead, as no mail server was set.
     sent_to_log: bool = False
     #: Set when the attempts ran out; the email is not tried again.
-    gave_up_at: datetime | None = None
+    gave_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, sa_type=sa.Text)
 
 
@@ -705,7 +738,31 @@ class DataVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = Field(default=0)
-    changed_at: datetime = Field(default_factory=utcnow)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FigureSnapshot(SQLModel, table=True):
+    """Every figure of the whole system and of every slice, computed once for a data
+    version and shared by every process (tracker/figures explains when it is used).
+
+    One row per (data version, day, no-recent-update threshold): the row is inserted
+    when a process starts computing it, so the unique constraint lets only one process
+    compute it; ``figures`` is filled in when the computation is done.
+    """
+
+    __tablename__ = "figure_snapshot"
+    __table_args__ = (sa.UniqueConstraint("data_version", "as_of", "no_recent_update_days"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    data_version: int
+    #: The day in England the figures count to (Overdue and No recent update change at midnight).
+    as_of: date
+    no_recent_update_days: int
+    #: When a process claimed the computation; a claim left unfinished for long is taken over.
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    computed_at: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
+    #: The figures as JSON, empty while they are being computed.
+    figures: str | None = Field(default=None, sa_type=sa.Text)
 
 
 metadata = SQLModel.metadata

@@ -235,7 +235,7 @@ def test_home_with_no_records_shows_zeros_and_no_invented_shares(client):
     assert figure(page, "figure-issues-raised")[2] == "0"
     assert figure(page, "figure-issues-with-response")[3].startswith("0% ")
     assert figure(page, "figure-overdue")[2] == "0"
-    assert figure(page, "figure-days-to-first-commitment")[2] == "None yet"
+    assert figure(page, "figure-days-to-first-commitment")[2] == "None to measure"
     assert figure(page, "figure-delivered-on-time")[2] == "None due yet"
     assert "Every issue has a response from a partner." in page.main.text
     assert "No commitment has had an update yet." in page.main.text

@@ -21,16 +21,13 @@ from tests.factories import (
     make_update,
     make_user,
 )
-from tracker.demo import load_demo_data
+from tracker.demo import DemoSummary
+from tracker.figures.counting import scorecard
+from tracker.figures.slices import partner_slice, system_slice
 from tracker.manage.records import hide_update
 from tracker.models import CommitmentStatus, Escalation, Partner, Role
-from tracker.public.scorecards import partner_slice, scorecard, system_slice
-from tracker.reports.content import (
-    ReportContent,
-    _position_on,
-    gather_report_content,
-    quarter_before,
-)
+from tracker.reports.content import ReportContent, gather_report_content, quarter_before
+from tracker.reports.headline import position_on
 from tracker.reports.periods import Period, PeriodError, parse_period
 
 Q2 = parse_period("2026/27 Q2")  # 1 July to 30 September 2026
@@ -73,13 +70,12 @@ def test_three_months_before_keeps_the_day_or_takes_the_months_last() -> None:
 
 
 def test_the_position_rebuilt_for_the_report_day_equals_the_public_scorecards(
-    session: Session,
+    session: Session, demo_data: DemoSummary
 ) -> None:
-    load_demo_data(session, today=TODAY)
     partners = session.exec(select(Partner)).all()
     for slice_ in [system_slice(), *(partner_slice(partner) for partner in partners)]:
         public = scorecard(session, slice_, TODAY, 90).figures
-        rebuilt = _position_on(session, slice_, TODAY, 90)
+        rebuilt = position_on(session, slice_, TODAY, 90)
         assert rebuilt == {
             "commitments_made": public.commitments_made,
             "open_commitments": public.open_commitments,
@@ -148,7 +144,7 @@ def test_after_a_hiding_the_position_for_today_equals_the_public_scorecards(
     for slice_ in (system_slice(), partner_slice(partner)):
         public = scorecard(session, slice_, TODAY, 90).figures
         assert public.commitments_by_status[CommitmentStatus.IN_PROGRESS] >= 3
-        rebuilt = _position_on(session, slice_, TODAY, 90)
+        rebuilt = position_on(session, slice_, TODAY, 90)
         assert rebuilt == {
             "commitments_made": public.commitments_made,
             "open_commitments": public.open_commitments,

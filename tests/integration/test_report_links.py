@@ -20,9 +20,9 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import TODAY
 from tests.pages import get_page
-from tracker.demo import load_demo_data
+from tracker.demo import DemoSummary
 from tracker.models import Commitment, Partner
-from tracker.public.queries import PAGE_SIZE
+from tracker.queries.pagination import PAGE_SIZE
 from tracker.reports.content import ReportContent, gather_report_content
 from tracker.reports.periods import Period, parse_period
 
@@ -115,8 +115,7 @@ def gather(app: Flask, session: Session, period: Period, partner: Partner | None
 
 
 @pytest.fixture
-def demo(session: Session) -> Session:
-    load_demo_data(session, today=TODAY)
+def demo(session: Session, demo_data: DemoSummary) -> Session:
     return session
 
 

@@ -20,7 +20,6 @@ from tests.factories import (
 from tests.html_validator import check_html, describe
 from tests.integration.test_scorecards import counting_queries, query, scorecard_rows
 from tests.pages import get_page
-from tracker.demo import load_demo_data
 from tracker.models import Area, CommitmentStatus, Community, Partner, Theme
 
 THRESHOLD = 90
@@ -342,8 +341,7 @@ def test_slice_page_query_count_is_fixed(client, session, engine, slices, url, e
 # --- Valid HTML on the demo data -------------------------------------------------------
 
 
-def test_scorecard_pages_are_valid_html_on_demo_data(app, session, client):
-    load_demo_data(session, today=TODAY)
+def test_scorecard_pages_are_valid_html_on_demo_data(app, session, client, demo_data):
     session.commit()
     theme = session.exec(select(Theme).order_by(col(Theme.id))).first()
     area = session.exec(

@@ -9,6 +9,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 
 from tracker.models import CommitmentStatus
+from tracker.reports.activity import PartnerStatusRow, QuarterShare, StatusCount
 from tracker.reports.charts import (
     LABEL_WIDTH,
     STATUS_COLOURS,
@@ -17,7 +18,6 @@ from tracker.reports.charts import (
     partner_chart,
     status_chart,
 )
-from tracker.reports.content import PartnerStatusRow, QuarterShare, StatusCount
 from tracker.reports.periods import Period
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker.figures.catalogue import (
+    CATALOGUE,
+    NO_RECENT_UPDATE_FIGURE,
+    OVERDUE_FIGURE,
+    Figures,
+    format_days,
+)
 from tracker.models import CommitmentStatus
-from tracker.public.scorecards import Figures, days_between, format_days
+from tracker.rules import days_between
 
 
 def figures(**counts: int) -> Figures:
@@ -79,3 +87,35 @@ def test_days_between_subtracts_dates_on_postgresql():
 
 def test_days_between_uses_julian_day_numbers_on_sqlite():
     assert _compiled(sqlite.dialect) == "CAST(round(julianday(later) - julianday(?)) AS INTEGER)"
+
+
+# --- The catalogue ------------------------------------------------------------------
+
+
+def test_every_figure_in_the_catalogue_is_a_figure_with_a_definition_and_a_list():
+    found = figures(issues_raised=3, overdue=2)
+    for figure in CATALOGUE.values():
+        found.value(figure.key)  # a figure every slice has
+        assert figure.describe(90).strip()
+        assert figure.endpoint in {"public.you_said", "public.we_will"}
+
+
+def test_a_figures_list_is_the_slices_list_with_the_figures_filter():
+    assert OVERDUE_FIGURE.list_args({"partner": "vale-council"}) == {
+        "partner": "vale-council",
+        "status": "overdue",
+    }
+    assert OVERDUE_FIGURE.list_args() == {"status": "overdue"}
+
+
+def test_no_recent_update_is_defined_with_the_threshold_in_use():
+    assert NO_RECENT_UPDATE_FIGURE.describe(120) == (
+        "Open commitments with no update for 120 days or more."
+    )
+
+
+def test_figures_survive_the_trip_to_json_and_back():
+    by_status = dict.fromkeys(CommitmentStatus, 1)
+    original = figures(issues_raised=4, due_so_far=2, delivered_on_time=1)
+    original = Figures(**{**original.__dict__, "commitments_by_status": by_status})
+    assert Figures.from_json(json.loads(json.dumps(original.to_json()))) == original

@@ -6,20 +6,22 @@ from flask import Response
 
 from tracker import clock
 from tracker.db import get_session
+from tracker.figures import catalogue
+from tracker.figures.slices import SliceKind
 from tracker.public import blueprint, scorecards
-from tracker.public.scorecards import SliceKind
-from tracker.public.views import threshold_days
 from tracker.rendering import render
+from tracker.rules import threshold_days
 
-blueprint.add_app_template_filter(scorecards.format_days, "format_days")
+blueprint.add_app_template_filter(catalogue.format_days, "format_days")
+# Templates loop over the catalogue's figures instead of writing them out one by one.
+blueprint.record_once(lambda state: state.app.jinja_env.globals.update(figure_catalogue=catalogue))
 
 
 @blueprint.get("/partners")
 def partners() -> Response:
-    rows = scorecards.partner_table(get_session(), clock.today(), threshold_days())
-    return render(
-        "public/partners.html", rows=rows, today=clock.today(), threshold_days=threshold_days()
-    )
+    today = clock.today()
+    rows = scorecards.partners_page(get_session(), today, threshold_days())
+    return render("public/partners.html", rows=rows, today=today, threshold_days=threshold_days())
 
 
 def _slice_page(kind: SliceKind, slug: str, template: str) -> Response:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tracker.models import CommitmentStatus
-from tracker.reports.content import PartnerStatusRow, QuarterShare, StatusCount
+from tracker.reports.activity import PartnerStatusRow, QuarterShare, StatusCount
 
 #: NHS identity colours for the statuses (the same hues as the site's status tags).
 STATUS_COLOURS: dict[CommitmentStatus, str] = {

@@ -23,20 +23,21 @@ from flask import current_app, render_template
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, col, select
 
+from tracker.figures.catalogue import NO_RECENT_UPDATE_FIGURE, OVERDUE_FIGURE
 from tracker.mail import public_url
 from tracker.models import Commitment, Issue, Partner, Report, Role, User
-from tracker.public.commitments import due_within_clause
+from tracker.queries.filters import commitment_status_clause
 from tracker.rules import (
+    DUE_SOON_DAYS,
     ResponseState,
+    days_since_raised,
     days_since_update,
+    due_within_clause,
     no_recent_update_clause,
-    overdue_clause,
     response_state_clause,
+    waiting_longest_first,
 )
 
-#: "Due soon": open commitments whose target date is today or within this many days,
-#: as ``/we-will?due=30`` lists them.
-DUE_SOON_DAYS = 30
 #: Issues waiting this many days or more for any commitment are escalated.
 ESCALATE_AWAITING_DAYS = 60
 #: Open commitments without an update for this many days or more are escalated.
@@ -155,23 +156,26 @@ def partner_digest(session: Session, lead: User, today: date, threshold_days: in
     partner = lead.partner
     assert partner is not None, "only partner leads with a partner get a digest"
     slug = partner.slug
+    # The figures of the partner's scorecard, from the catalogue: the same words, and
+    # the clause and address of the list each figure links to.
     sections = [
         _commitment_section(
             session,
             partner,
-            "Overdue",
-            overdue_clause(today),
-            public_url("public.we_will", partner=slug, status="overdue"),
+            heading,
+            commitment_status_clause(figure.filters["status"], today, threshold_days),
+            public_url(figure.endpoint, **figure.list_args({"partner": slug})),
             today,
-        ),
-        _commitment_section(
-            session,
-            partner,
-            f"No recent update (nothing new for {threshold_days} days or more)",
-            no_recent_update_clause(today, threshold_days),
-            public_url("public.we_will", partner=slug, status="no-recent-update"),
-            today,
-        ),
+        )
+        for figure, heading in (
+            (OVERDUE_FIGURE, OVERDUE_FIGURE.label),
+            (
+                NO_RECENT_UPDATE_FIGURE,
+                f"{NO_RECENT_UPDATE_FIGURE.label} (nothing new for {threshold_days} days or more)",
+            ),
+        )
+    ]
+    sections.append(
         _commitment_section(
             session,
             partner,
@@ -179,8 +183,8 @@ def partner_digest(session: Session, lead: User, today: date, threshold_days: in
             due_within_clause(today, DUE_SOON_DAYS),
             public_url("public.we_will", partner=slug, due=str(DUE_SOON_DAYS)),
             today,
-        ),
-    ]
+        )
+    )
     return PartnerDigest(recipient=lead, partner=partner, sections=sections)
 
 
@@ -236,7 +240,7 @@ def silent_records(session: Session, today: date) -> Silence:
             col(Issue.raised_on) <= raised_before,
         )
         .options(joinedload(Issue.lead_partner))  # type: ignore[arg-type]
-        .order_by(col(Issue.raised_on), col(Issue.number))
+        .order_by(*waiting_longest_first())
     )
     issues = [
         SilentRecord(
@@ -245,7 +249,7 @@ def silent_records(session: Session, today: date) -> Silence:
             reference=issue.reference,
             title=issue.title,
             partner_name=issue.lead_partner.name if issue.lead_partner else None,
-            days_silent=(today - issue.raised_on).days,
+            days_silent=days_since_raised(issue, today),
             link=public_url("manage.issue", issue_ref=issue.reference),
         )
         for issue in session.exec(issue_statement).unique().all()
