@@ -54,7 +54,7 @@ from tracker.models import (
     User,
     format_reference,
 )
-from tracker.public.queries import PAGE_SIZE
+from tracker.queries.pagination import PAGE_SIZE
 from tracker.rules import CLOSED_STATUSES
 
 TITLE = "Staff workspace pages on the large dataset"

@@ -1,5 +1,10 @@
-"""Today's date in England, the date every derived state is judged against, and the
-stored moments read back as what they are."""
+"""Today's date in England, the date every derived state is judged against, and a
+stored moment as a date in England.
+
+Stored moments need no mending: every ``datetime`` column is a
+:class:`~tracker.models.UTCDateTime`, read back as an aware UTC datetime on SQLite and
+PostgreSQL alike.
+"""
 
 from __future__ import annotations
 
@@ -33,12 +38,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def aware(moment: datetime) -> datetime:
-    """A stored moment as an aware datetime: every one is stored in UTC, and SQLite
-    hands them back naive."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def local_date(moment: datetime) -> date:
-    """The date in England of a stored moment."""
-    return aware(moment).astimezone(LONDON).date()
+    """The date in England of a moment: an update posted at 23:30 UTC on 30 June is
+    shown as posted on 1 July during British Summer Time.
+
+    A naive moment is taken to be UTC, as every stored one is (never the server's own
+    zone, which ``astimezone`` would assume).
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LONDON).date()

@@ -7,7 +7,7 @@ request first; htmx only asks for less of it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, Response, make_response, render_template
@@ -80,6 +80,20 @@ def format_time(value: datetime) -> str:
     return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'} on {format_date(local.date())}"
 
 
+def datetime_attribute(value: date | datetime) -> str:
+    """A ``<time>`` element's ``datetime`` value: ``2026-11-26`` for a date, and
+    ``2026-11-26T14:45:07Z`` for a moment, in UTC to the second.
+
+    The HTML standard allows at most three digits of a second's fraction, and stored
+    moments carry six, so a moment's ``isoformat()`` is not a valid value.
+    """
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def format_number(value: int) -> str:
     """``12,345``: whole numbers with thousands separated by commas."""
     return f"{value:,}"
@@ -128,6 +142,7 @@ def init_app(app: Flask) -> None:
     request came in on instead, and that page may be cached and served to everyone.
     """
     app.jinja_env.bytecode_cache = _compiled_templates
+    app.add_template_filter(datetime_attribute, "datetime_attribute")
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(format_number, "format_number")
     app.add_template_filter(format_time, "format_time")

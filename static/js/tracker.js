@@ -40,6 +40,15 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
   if (!event.detail.xhr.getResponseHeader(region.getAttribute("data-swap-only-with"))) {
     event.detail.shouldSwap = false;
-    event.detail.requestConfig.elt.submit();
+    var source = event.detail.requestConfig.elt;
+    if (source.tagName === "FORM") {
+      source.submit();
+    } else {
+      // A row's form being loaded: follow its link to the commitment's page instead.
+      var link = source.querySelector("a[href]");
+      if (link) {
+        window.location.assign(link.href);
+      }
+    }
   }
 });

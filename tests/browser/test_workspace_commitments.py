@@ -95,8 +95,12 @@ def test_partner_lead_posts_an_update_from_the_dashboard_with_javascript(
     reference = first_row_reference(page)
     row = page.locator(f"#commitment-{reference}")
     expect(row.locator(".app-tags")).to_contain_text("Overdue")
+    # The row's form is fetched when its details are first opened.
+    expect(row.locator("form")).to_have_count(0)
 
-    row.get_by_text(f"Post an update on {reference}").click()
+    with page.expect_response(re.compile(r"/update-form\?")) as loaded:
+        row.get_by_text(f"Post an update on {reference}").click()
+    assert loaded.value.status == 200
     row.get_by_label("What has been done since the last update").fill(
         "We met the practice managers and agreed the evening rota."
     )
@@ -128,15 +132,19 @@ def test_partner_lead_posts_an_update_from_the_dashboard_without_javascript(
     reference = reference.removeprefix("commitment-")
     row = page.locator(f"#commitment-{reference}")
 
+    # Without JavaScript the row's details lead to the commitment's own form.
     row.get_by_text(f"Post an update on {reference}").click()
-    row.get_by_label("What has been done since the last update").fill(
+    row.get_by_role("link", name=f"Post an update on the page for {reference}").click()
+    expect(page).to_have_url(live_server(f"/manage/commitments/{reference}#post-an-update"))
+    form = page.locator("form.app-update-form")
+    form.get_by_label("What has been done since the last update").fill(
         "Posted without JavaScript: the survey has gone out."
     )
-    row.get_by_label("Title of evidence link 1").fill("Survey")
-    row.get_by_label("Address of evidence link 1").fill("https://www.example.nhs.uk/survey")
-    row.get_by_role("button", name="Post update").click()
+    form.get_by_label("Title of evidence link 1").fill("Survey")
+    form.get_by_label("Address of evidence link 1").fill("https://www.example.nhs.uk/survey")
+    form.get_by_role("button", name="Post update").click()
 
-    expect(page).to_have_url(live_server("/manage"))
+    expect(page).to_have_url(live_server(f"/manage/commitments/{reference}"))
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
         f"Your update on {reference} was posted."
     )
@@ -155,8 +163,10 @@ def test_a_mistake_without_javascript_is_shown_with_the_input_kept(
     before = narratives(live_server, reference)
 
     row.get_by_text(f"Post an update on {reference}").click()
-    row.get_by_label("Reason (shown to the public)").fill("Kept after the error")
-    row.get_by_role("button", name="Post update").click()
+    row.get_by_role("link", name=f"Post an update on the page for {reference}").click()
+    form = page.locator("form.app-update-form")
+    form.get_by_label("Reason (shown to the public)").fill("Kept after the error")
+    form.get_by_role("button", name="Post update").click()
 
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".nhsuk-error-summary")

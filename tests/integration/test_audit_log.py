@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -71,6 +72,33 @@ def test_admin_sees_each_change_with_who_when_and_before_and_after(client, sessi
     assert "Old <b>title</b>" in text and "New title" in text
     html = client.get("/manage/audit").get_data(as_text=True)
     assert "Old &lt;b&gt;title&lt;/b&gt;" in html
+
+
+def test_each_event_time_is_a_valid_machine_readable_moment_in_utc(client, session):
+    # Stored moments carry microseconds; a <time datetime> value may carry at most
+    # three digits of a second's fraction, so the page gives whole seconds in UTC.
+    add_event(session, occurred_at=datetime(2026, 7, 1, 13, 45, 7, 123456, tzinfo=UTC))
+    make_signed_in(client, session, Role.ADMIN)
+
+    page = get_page(client, "/manage/audit")
+
+    moment = page.main.find("time")
+    assert moment.attrs["datetime"] == "2026-07-01T13:45:07Z"
+    assert moment.text == "2:45pm on 1 July 2026"
+
+
+def test_a_moment_reads_back_aware_in_utc_as_it_was_stored(session):
+    # Both databases give back the moment stored, aware and in UTC, whatever zone it
+    # was written in, so no reader has to mend it.
+    written = datetime(2026, 7, 1, 14, 45, 7, 123456, tzinfo=ZoneInfo("Europe/London"))
+    event = add_event(session, occurred_at=written)
+    session.expire_all()
+
+    read = session.get(AuditEvent, event.id).occurred_at
+
+    assert read == written
+    assert read.tzinfo == UTC
+    assert read.isoformat() == "2026-07-01T13:45:07.123456+00:00"
 
 
 def test_filters_narrow_the_log_and_keep_their_values(client, session):

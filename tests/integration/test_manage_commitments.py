@@ -217,7 +217,11 @@ def test_partner_lead_sees_own_open_commitments_most_urgent_first(
     assert "24 November 2026" in row.text  # the last update
     details = row.find("details")
     assert "open" not in details.attrs
-    assert details.find("form").attrs["action"] == updates_url(overdue)
+    assert (
+        details.find(cls="app-update-form-loader")
+        .attrs["data-hx-get"]
+        .startswith(update_form_url(overdue))
+    )
     assert "Open (4)" in page.main.text and "Delivered or not going ahead (1)" in page.main.text
 
     finished = get_page(client, "/manage?show=finished")
@@ -294,20 +298,85 @@ def test_the_dashboard_costs_the_same_queries_however_many_commitments(
     assert len(many) == len(few)
 
 
-def test_each_rows_form_has_its_own_ids(client, session, own, lead):
+def update_form_url(commitment: Commitment) -> str:
+    return f"/manage/commitments/{commitment.reference}/update-form"
+
+
+def load_update_form(client, commitment: Commitment, return_to: str = "/manage"):
+    """The row's form, as htmx fetches it when the row's details are first opened."""
+    return client.get(
+        f"{update_form_url(commitment)}?return_to={return_to}",
+        headers={"HX-Request": "true", "HX-Current-URL": "/manage"},
+    )
+
+
+def test_each_row_loads_its_form_when_opened_and_links_to_its_page(client, session, own, lead):
     issue = make_issue(session, lead_partner=own)
     first = make_commitment(session, issue=issue, partner=own)
     second = make_commitment(session, issue=issue, partner=own)
 
-    page = get_page(client, "/manage")
+    page = get_page(client, "/manage?show=open")
 
-    ids = [element.attrs["id"] for element in page.root.iter() if "id" in element.attrs]
-    assert len(ids) == len(set(ids))
+    # No row carries a form until it is opened: the page stays small.
+    assert page.find_all("form", cls="app-update-form") == []
     for commitment in (first, second):
-        form = page.find(id=f"commitment-{commitment.reference}").find("form")
+        row = page.find(id=f"commitment-{commitment.reference}")
+        loader = row.find("details").find(cls="app-update-form-loader")
+        assert loader.attrs["data-hx-get"] == (
+            f"{update_form_url(commitment)}?return_to=/manage?show%3Dopen"
+        )
+        assert loader.attrs["data-hx-trigger"] == "toggle once from:closest details"
+        # Without JavaScript, the details hold the way to the commitment's own form.
+        link = loader.find("a")
+        assert link.attrs["href"] == f"{page_url(commitment)}#post-an-update"
+        assert f"Post an update on the page for {commitment.reference}" in link.text
+
+
+def test_an_opened_rows_form_posts_into_its_row_with_its_own_ids(client, session, own, lead):
+    issue = make_issue(session, lead_partner=own)
+    first = make_commitment(session, issue=issue, partner=own)
+    second = make_commitment(session, issue=issue, partner=own)
+
+    answers = [load_update_form(client, commitment) for commitment in (first, second)]
+
+    ids = []
+    for commitment, response in zip((first, second), answers, strict=True):
+        assert response.status_code == 200
+        assert response.headers["X-Commitment-Row"] == commitment.reference
+        html = response.get_data(as_text=True)
+        assert "<html" not in html and "<h1" not in html
+        fragment = parse(response)
+        form = fragment.find("form")
         assert form.attrs["data-hx-post"] == updates_url(commitment)
         assert form.attrs["data-hx-target"] == f"#commitment-{commitment.reference}"
-        assert field_value(page, f"{commitment.reference}-version") == str(commitment.version)
+        assert field_value(fragment, f"{commitment.reference}-version") == str(commitment.version)
+        assert field_value(fragment, f"{commitment.reference}-return_to") == "/manage"
+        assert any(
+            element.attrs.get("name") == "csrf_token" for element in fragment.find_all("input")
+        )
+        ids += [element.attrs["id"] for element in fragment.root.iter() if "id" in element.attrs]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_update_forms_address_without_htmx_goes_to_the_commitments_page(
+    client, commitment, lead
+):
+    response = client.get(update_form_url(commitment))
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == page_url(commitment)
+
+
+def test_partner_lead_cannot_load_another_partners_update_form(client, others_commitment, lead):
+    assert load_update_form(client, others_commitment).status_code == 403
+    assert client.get(update_form_url(others_commitment)).status_code == 403
+
+
+def test_signing_in_is_needed_to_load_an_update_form(client, commitment):
+    response = load_update_form(client, commitment)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
 
 
 # --- One commitment's page -------------------------------------------------------
@@ -645,11 +714,14 @@ def test_an_update_through_htmx_returns_only_that_row(client, session, own, comm
     status = fragment.find(id="workspace-status")
     assert status.attrs["data-hx-swap-oob"] == "innerHTML"
     assert "was posted" in status.text
-    # A fresh form, carrying the new version, ready for the next update.
+    # The row's form is folded away; opened again, it carries the new version.
+    assert fragment.find_all("form", cls="app-update-form") == []
+    assert "open" not in rows[0].find("details").attrs
     session.expire_all()
     stored = session.get(Commitment, commitment.id)
-    assert field_value(fragment, f"{commitment.reference}-version") == str(stored.version)
-    assert field_value(fragment, f"{commitment.reference}-narrative") == ""
+    fresh = parse(load_update_form(client, stored))
+    assert field_value(fresh, f"{commitment.reference}-version") == str(stored.version)
+    assert field_value(fresh, f"{commitment.reference}-narrative") == ""
     assert "24 November 2026" in rows[0].find(cls="app-workspace-row__details").text
     assert session.exec(select(func.count()).select_from(Update)).one() == 1
 

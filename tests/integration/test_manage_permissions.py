@@ -50,6 +50,8 @@ ACCESS: dict[str, str] = {
     # Commitments and their updates (tracker/manage/dashboard_views.py).
     "manage.commitment": "scoped",
     "manage.post_update": "scoped",
+    # A dashboard row's form, loaded when the row is opened.
+    "manage.update_form": "scoped",
     "manage.edit_commitment": "scoped",
     "manage.new_commitment": "scoped",
     # Engagements, issues, moderation and reference data (tracker/manage/record_views.py).

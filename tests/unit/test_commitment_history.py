@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tracker.models import Commitment, Update
-from tracker.public.commitments import evidence_link, target_date_history
+from tracker.queries.commitments import evidence_link, target_date_history
 
 FIRST_PROMISED = date(2026, 3, 31)
 

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy.orm import selectinload
@@ -114,11 +114,6 @@ def _partner_slug(user: User) -> str | None:
     return user.partner.slug if user.partner is not None else None
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored moment is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 # --- tokens -------------------------------------------------------------------------
 
 
@@ -144,7 +139,7 @@ def issue_token(
         )
     ).all()
     for token_record in older:
-        if _aware(token_record.expires_at) > now:
+        if token_record.expires_at > now:
             token_record.expires_at = now
             session.add(token_record)
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -184,7 +179,7 @@ def valid_token(session: Session, token: str, purpose: TokenPurpose) -> AccountT
     user = session.get(User, record.user_id)
     if (
         record.used_at is not None
-        or _aware(record.expires_at) <= clock.now()
+        or record.expires_at <= clock.now()
         or user is None
         or not user.is_active
     ):

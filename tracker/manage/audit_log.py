@@ -19,14 +19,8 @@ from sqlmodel import Session, col, select
 from tracker.clock import LONDON
 from tracker.converters import database_id
 from tracker.models import AuditEvent, Commitment, Engagement, Issue, User
-from tracker.public.queries import (
-    PAGE_SIZE,
-    Page,
-    first_value,
-    page_number,
-    parse_page,
-    row_offset,
-)
+from tracker.queries.filters import first_value
+from tracker.queries.pagination import PAGE_SIZE, Page, page_number, parse_page, row_offset
 
 #: Public references name records of these kinds; other records are found by number.
 #: Prefix: (the record's model, its audit entity type).

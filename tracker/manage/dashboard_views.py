@@ -12,18 +12,18 @@ from typing import Any
 from flask import Response, current_app, flash, redirect, request, url_for
 
 from tracker import clock
+from tracker.converters import Reference
 from tracker.db import get_session
-from tracker.errors import RecordNotFound
 from tracker.manage import auth, blueprint, commitments, permissions
 from tracker.manage.commitment_forms import EditCommitmentForm, NewCommitmentForm, UpdateForm
-from tracker.models import Commitment, Issue, User
-from tracker.public import commitments as public_commitments
-from tracker.public.issues import reference_number
-from tracker.public.queries import parse_page
+from tracker.models import Commitment, User
+from tracker.queries.commitments import commitment_detail
+from tracker.queries.pagination import parse_page
 from tracker.rendering import render, wants_fragment
 
 WORKSPACE_PAGE = "manage/workspace.html"
 COMMITMENT_PAGE = "manage/commitments/commitment.html"
+ROW_UPDATE_FORM = "manage/commitments/row_update_form.html"
 #: Marks an answer to a dashboard row's htmx post as that row.
 ROW_HEADER = "X-Commitment-Row"
 
@@ -39,16 +39,16 @@ def _signed_in() -> User:
     return user
 
 
-def _number(reference: str, prefix: str, noun: str) -> int:
-    number = reference_number(reference, prefix)
-    if number is None:
-        raise RecordNotFound(f"{reference!r} is not a {noun} reference.")
-    return number
+def _number(reference: Reference) -> int:
+    """The number of a reference from the address (converters.check_references has
+    already refused one that is not a reference)."""
+    assert reference.number is not None
+    return reference.number
 
 
-def _commitment_for(user: User, commitment_ref: str) -> Commitment:
+def _commitment_for(user: User, commitment_ref: Reference) -> Commitment:
     """The commitment at ``commitment_ref``, if ``user`` may change it (else 404 or 403)."""
-    number = _number(commitment_ref, Commitment.REFERENCE_PREFIX, "commitment")
+    number = _number(commitment_ref)
     commitment = commitments.find_commitment(get_session(), number)
     permissions.ensure(permissions.may_change_commitment(user, commitment))
     return commitment
@@ -85,19 +85,36 @@ def workspace() -> Response:
         today=clock.today(),
         threshold_days=_threshold_days(),
     )
-    return_to = request.full_path.rstrip("?")
-    forms = {}
-    for row in board.page.rows:
-        form = UpdateForm(row.commitment, formdata=None)
-        form.return_to.data = return_to
-        forms[row.commitment.id] = form
+    # Each row's form is loaded when it is opened (update_form below), not built here.
     return render(
         WORKSPACE_PAGE,
         board=board,
-        forms=forms,
+        return_to=request.full_path.rstrip("?"),
         notices=[*notices, *board.notices],
         show_partner=permissions.is_team(user),
     )
+
+
+@blueprint.get("/manage/commitments/<reference(WW):commitment_ref>/update-form")
+@permissions.roles_required(*permissions.ALL_ROLES)
+def update_form(commitment_ref: Reference) -> Response:
+    """Every role; a partner lead only for their own partner's commitments.
+
+    The form a dashboard row loads through htmx when its "Post an update" details are
+    first opened. Anyone who follows the address itself gets the commitment's page,
+    which has the same form.
+    """
+    commitment = _commitment_for(_signed_in(), commitment_ref)
+    if not wants_fragment():
+        return redirect(  # type: ignore[return-value]
+            url_for("manage.commitment", commitment_ref=commitment.reference)
+        )
+    form = UpdateForm(commitment, formdata=None)
+    form.return_to.data = request.args.get("return_to", "")
+    response = render(ROW_UPDATE_FORM, commitment=commitment, form=form)
+    # The answer belongs in the row (static/js/tracker.js swaps only answers marked so).
+    response.headers[ROW_HEADER] = commitment.reference
+    return response
 
 
 # --- One commitment ---------------------------------------------------------------
@@ -108,9 +125,7 @@ def _commitment_page(
     form: UpdateForm,
     conflict: commitments.Conflict | None = None,
 ) -> Response:
-    detail = public_commitments.commitment_detail(
-        get_session(), commitment.number, clock.today(), _threshold_days()
-    )
+    detail = commitment_detail(get_session(), commitment.number, clock.today(), _threshold_days())
     return render(
         COMMITMENT_PAGE,
         detail=detail,
@@ -120,9 +135,9 @@ def _commitment_page(
     )
 
 
-@blueprint.get("/manage/commitments/<commitment_ref>")
+@blueprint.get("/manage/commitments/<reference(WW):commitment_ref>")
 @permissions.roles_required(*permissions.ALL_ROLES)
-def commitment(commitment_ref: str) -> Response:
+def commitment(commitment_ref: Reference) -> Response:
     """Every role; a partner lead only for their own partner's commitments."""
     commitment = _commitment_for(_signed_in(), commitment_ref)
     form = UpdateForm(commitment, formdata=None)
@@ -130,9 +145,9 @@ def commitment(commitment_ref: str) -> Response:
     return _commitment_page(commitment, form)
 
 
-@blueprint.post("/manage/commitments/<commitment_ref>/updates")
+@blueprint.post("/manage/commitments/<reference(WW):commitment_ref>/updates")
 @permissions.roles_required(*permissions.ALL_ROLES)
-def post_update(commitment_ref: str) -> Response:
+def post_update(commitment_ref: Reference) -> Response:
     """Every role; a partner lead only on their own partner's commitments.
 
     From the dashboard with JavaScript, htmx gets back just that commitment's row;
@@ -155,7 +170,7 @@ def post_update(commitment_ref: str) -> Response:
                 seen_version=form.seen_version,
                 today=clock.today(),
             )
-        except commitments.InvalidChange as invalid:
+        except commitments.InvalidInput as invalid:
             form.add_problems(invalid.problems)
         except commitments.CommitmentChanged as changed:
             conflict = commitments.conflict_since(
@@ -168,16 +183,18 @@ def post_update(commitment_ref: str) -> Response:
             return _update_posted(commitment, form.return_to.data)
 
     if wants_fragment():
-        return _status(_row_fragment(commitment, form, conflict=conflict), status)
+        return _status(
+            _row_fragment(commitment, form, conflict=conflict, return_to=form.return_to.data or ""),
+            status,
+        )
     return _status(_commitment_page(commitment, form, conflict), status)
 
 
 def _update_posted(commitment: Commitment, return_to: str | None) -> Response:
     message = f"Your update on {commitment.reference} was posted."
     if wants_fragment():
-        fresh = UpdateForm(commitment, formdata=None)
-        fresh.return_to.data = return_to or ""
-        return _row_fragment(commitment, fresh, message=message)
+        # The row comes back with its form folded away, loaded again when opened.
+        return _row_fragment(commitment, None, message=message, return_to=return_to or "")
     flash(message, "success")
     default = url_for("manage.commitment", commitment_ref=commitment.reference)
     return redirect(auth.safe_next_url(return_to) if return_to else default)  # type: ignore[return-value]
@@ -185,17 +202,20 @@ def _update_posted(commitment: Commitment, return_to: str | None) -> Response:
 
 def _row_fragment(
     commitment: Commitment,
-    form: UpdateForm,
+    form: UpdateForm | None,
     *,
     message: str | None = None,
     conflict: commitments.Conflict | None = None,
+    return_to: str = "",
 ) -> Response:
+    """The commitment's dashboard row, with ``form`` open (a refused post) or folded away."""
     row = commitments.dashboard_row(commitment, clock.today(), _threshold_days())
     response = render(
         WORKSPACE_PAGE,
         block="commitment_row",
         row=row,
-        forms={commitment.id: form},
+        row_form=form,
+        return_to=return_to,
         row_message=message,
         row_conflict=conflict,
         show_partner=permissions.is_team(_signed_in()),
@@ -208,9 +228,9 @@ def _row_fragment(
 # --- Editing the words of a commitment --------------------------------------------
 
 
-@blueprint.route("/manage/commitments/<commitment_ref>/edit", methods=["GET", "POST"])
+@blueprint.route("/manage/commitments/<reference(WW):commitment_ref>/edit", methods=["GET", "POST"])
 @permissions.roles_required(*permissions.ALL_ROLES)
-def edit_commitment(commitment_ref: str) -> Response:
+def edit_commitment(commitment_ref: Reference) -> Response:
     """Every role; a partner lead only for their own partner's commitments."""
     user = _signed_in()
     commitment = _commitment_for(user, commitment_ref)
@@ -255,14 +275,16 @@ def edit_commitment(commitment_ref: str) -> Response:
 # --- Making a commitment on an issue ----------------------------------------------
 
 
-@blueprint.route("/manage/issues/<issue_ref>/commitments/new", methods=["GET", "POST"])
+@blueprint.route(
+    "/manage/issues/<reference(YS):issue_ref>/commitments/new", methods=["GET", "POST"]
+)
 @permissions.roles_required(*permissions.ALL_ROLES)
-def new_commitment(issue_ref: str) -> Response:
+def new_commitment(issue_ref: Reference) -> Response:
     """Every role; a partner lead only on issues their partner leads or supports, and
     only for their own partner."""
     user = _signed_in()
     session = get_session()
-    issue = commitments.find_issue(session, _number(issue_ref, Issue.REFERENCE_PREFIX, "issue"))
+    issue = commitments.find_issue(session, _number(issue_ref))
     permissions.ensure(permissions.may_respond_to_issue(user, issue))
     team = permissions.is_team(user)
     options: dict[str, Any] = {"id_prefix": "commitment-"}
@@ -292,7 +314,7 @@ def new_commitment(issue_ref: str) -> Response:
                 target_date=form.target_date.data,  # type: ignore[arg-type]
                 today=clock.today(),
             )
-        except commitments.InvalidChange as invalid:
+        except commitments.InvalidInput as invalid:
             form.add_problems(invalid.problems)
         else:
             flash(f"Commitment {made.reference} was made.", "success")

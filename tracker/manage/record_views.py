@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from tracker import clock
+from tracker.converters import Reference
 from tracker.db import get_session
 from tracker.errors import RecordNotFound
 from tracker.manage import auth, blueprint, records
@@ -38,10 +39,14 @@ from tracker.manage.record_forms import (
     NewIssueForm,
     reference_values,
 )
-from tracker.models import Engagement, Issue, ReportStatus, User
-from tracker.public import engagements as public_engagements
-from tracker.public import issues as public_issues
-from tracker.public.queries import parse_page
+from tracker.models import Engagement, ReportStatus, User
+from tracker.queries.engagements import (
+    engagement_detail,
+    list_engagements,
+    parse_engagement_filters,
+)
+from tracker.queries.issues import issue_detail
+from tracker.queries.pagination import parse_page
 from tracker.rendering import render
 from tracker.reports import publishing
 from tracker.search import MAX_QUERY_LENGTH
@@ -58,11 +63,11 @@ def _actor() -> User:
     return user
 
 
-def _number(reference: str, prefix: str, noun: str) -> int:
-    number = public_issues.reference_number(reference, prefix)
-    if number is None:
-        raise RecordNotFound(f"There is no {noun} with the reference {reference}.")
-    return number
+def _number(reference: Reference) -> int:
+    """The number of a reference from the address (converters.check_references has
+    already refused one that is not a reference)."""
+    assert reference.number is not None
+    return reference.number
 
 
 def _saved(form: FlaskForm, write: Callable[[], T]) -> T | None:
@@ -72,7 +77,7 @@ def _saved(form: FlaskForm, write: Callable[[], T]) -> T | None:
         return None
     try:
         return write()
-    except records.InvalidRecord as invalid:
+    except records.InvalidInput as invalid:
         get_session().rollback()
         for name, message in invalid.problems.items():
             field = form._fields.get(name)
@@ -98,8 +103,8 @@ def _workspace_link(rule: str, **values: Any) -> str | None:
 @roles_required(*TEAM_ROLES)
 def engagements() -> Response:
     """The engagement team."""
-    filters = public_engagements.parse_engagement_filters(request.args)
-    page = public_engagements.list_engagements(get_session(), filters)
+    filters = parse_engagement_filters(request.args)
+    page = list_engagements(get_session(), filters)
     return render("manage/records/engagements.html", block="results", page=page, filters=filters)
 
 
@@ -121,18 +126,18 @@ def new_engagement() -> Response | str | tuple[str, int]:
     return render_template("manage/records/engagement_form.html", form=form)
 
 
-@blueprint.get("/manage/engagements/<engagement_ref>")
+@blueprint.get("/manage/engagements/<reference(EN):engagement_ref>")
 @roles_required(*TEAM_ROLES)
-def engagement(engagement_ref: str) -> str:
+def engagement(engagement_ref: Reference) -> str:
     """The engagement team."""
-    number = _number(engagement_ref, Engagement.REFERENCE_PREFIX, "engagement")
-    detail = public_engagements.engagement_detail(get_session(), number, clock.today())
+    number = _number(engagement_ref)
+    detail = engagement_detail(get_session(), number, clock.today())
     return render_template("manage/records/engagement.html", detail=detail)
 
 
-@blueprint.route("/manage/engagements/<engagement_ref>/edit", methods=["GET", "POST"])
+@blueprint.route("/manage/engagements/<reference(EN):engagement_ref>/edit", methods=["GET", "POST"])
 @roles_required(*TEAM_ROLES)
-def edit_engagement(engagement_ref: str) -> Response | str | tuple[str, int]:
+def edit_engagement(engagement_ref: Reference) -> Response | str | tuple[str, int]:
     """The engagement team."""
     session = get_session()
     engagement = records.find_engagement(session, engagement_ref)
@@ -224,16 +229,14 @@ def new_issue() -> Response | str | tuple[str, int]:
     return render_template("manage/records/issue_form.html", form=form, heard_at=heard_at)
 
 
-@blueprint.get("/manage/issues/<issue_ref>")
+@blueprint.get("/manage/issues/<reference(YS):issue_ref>")
 @roles_required(*ALL_ROLES)
-def issue(issue_ref: str) -> str:
+def issue(issue_ref: Reference) -> str:
     """The team, or a partner lead whose partner leads or supports the issue."""
     user = _actor()
-    number = _number(issue_ref, Issue.REFERENCE_PREFIX, "issue")
+    number = _number(issue_ref)
     today = clock.today()
-    detail = public_issues.issue_detail(
-        get_session(), number, today, current_app.config["NO_RECENT_UPDATE_DAYS"]
-    )
+    detail = issue_detail(get_session(), number, today, current_app.config["NO_RECENT_UPDATE_DAYS"])
     ensure(may_respond_to_issue(user, detail.issue), NOT_YOUR_ISSUE)
     reference = detail.issue.reference
     new_commitment_url = None
@@ -241,7 +244,8 @@ def issue(issue_ref: str) -> str:
         new_commitment_url = url_for("manage.new_commitment", issue_ref=reference)
     commitment_urls = {
         summary.commitment.reference: _workspace_link(
-            "/manage/commitments/<commitment_ref>", commitment_ref=summary.commitment.reference
+            "/manage/commitments/<reference(WW):commitment_ref>",
+            commitment_ref=summary.commitment.reference,
         )
         for summary in detail.commitments
     }
@@ -262,9 +266,9 @@ def issue(issue_ref: str) -> str:
     )
 
 
-@blueprint.route("/manage/issues/<issue_ref>/edit", methods=["GET", "POST"])
+@blueprint.route("/manage/issues/<reference(YS):issue_ref>/edit", methods=["GET", "POST"])
 @roles_required(*TEAM_ROLES)
-def edit_issue(issue_ref: str) -> Response | str | tuple[str, int]:
+def edit_issue(issue_ref: Reference) -> Response | str | tuple[str, int]:
     """The engagement team. The lead partner is not on this form: see lead_partner."""
     session = get_session()
     issue = records.find_issue(session, issue_ref)
@@ -287,9 +291,9 @@ def edit_issue(issue_ref: str) -> Response | str | tuple[str, int]:
     return render_template("manage/records/issue_form.html", **page)
 
 
-@blueprint.route("/manage/issues/<issue_ref>/lead-partner", methods=["GET", "POST"])
+@blueprint.route("/manage/issues/<reference(YS):issue_ref>/lead-partner", methods=["GET", "POST"])
 @roles_required(*TEAM_ROLES)
-def lead_partner(issue_ref: str) -> Response | str | tuple[str, int]:
+def lead_partner(issue_ref: Reference) -> Response | str | tuple[str, int]:
     """The engagement team."""
     session = get_session()
     issue = records.find_issue(session, issue_ref)
@@ -330,8 +334,8 @@ def hide_update(update_id: int) -> Response | str | tuple[str, int]:
         "form": form,
         "update": update,
         "commitment": update.commitment,
-        "posted_on": public_issues.london_date(update.posted_at),
-        "hidden_on": public_issues.london_date(update.hidden_at) if update.hidden_at else None,
+        "posted_on": clock.local_date(update.posted_at),
+        "hidden_on": clock.local_date(update.hidden_at) if update.hidden_at else None,
     }
     if request.method == "POST":
         if update.is_hidden:

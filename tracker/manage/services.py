@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -59,13 +59,6 @@ class SignInResult:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored moment is UTC.
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _audit(
@@ -111,7 +104,7 @@ def _address_retry_after(session: Session, client_address: str, now: datetime) -
     ).one()
     count, oldest = failures
     if count >= current_app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]:
-        return (_aware(oldest) or now) + _window()
+        return (oldest or now) + _window()
     return None
 
 
@@ -288,7 +281,7 @@ class CurrentPasswordError(AccountError):
 
 def locked_until(user: User, now: datetime) -> datetime | None:
     """When ``user``'s lockout ends, if it has not ended yet."""
-    moment = _aware(user.locked_until)
+    moment = user.locked_until
     return moment if moment is not None and moment > now else None
 
 
@@ -319,7 +312,7 @@ def _count_failure(session: Session, user: User, action: str, now: datetime) -> 
     if failures is None:
         # Locked by another attempt since this one began.
         session.refresh(user, ["locked_until"])
-        return _FailureCount(counted=False, locked_until=_aware(user.locked_until))
+        return _FailureCount(counted=False, locked_until=user.locked_until)
     set_committed_value(user, "failed_sign_in_count", failures)
     _audit(session, action, user, after={"failures": failures})
     if failures < current_app.config["SIGN_IN_MAX_FAILURES"]:

@@ -325,7 +325,7 @@ def waiting_setup_secret(user: User) -> str | None:
     expires_at = user.totp_pending_expires_at
     if user.totp_pending_secret is None or expires_at is None:
         return None
-    if clock.now() >= clock.aware(expires_at):
+    if clock.now() >= expires_at:
         return None
     return two_factor_keys.decrypt_secret(user.totp_pending_secret)
 

@@ -1,1306 +1,26 @@
-"""The fictional demo ICS, Riverside and Vale, and the ``tracker demo-data`` command.
+"""The demo's word pools: invented partners, places, communities, themes and what residents said.
 
-``make run`` loads it into an empty database so the site shows a system that looks
-alive: every date is counted back from today, so there are always fresh updates,
-Overdue commitments, commitments with no recent update and issues still awaiting a
-response. Every partner, place and quote is invented.
-
-The same ``seed``, ``scale`` and ``today`` always give the same records. The words
-come from the hand-written pools at the end of this module, picked with
-``random.Random(seed)``.
-
-How big the demo is at each scale, with ``f = min(1, ln(N) / ln(170))`` (0 at
-scale 1, 1 at scale 170 and above), as :func:`demo_size` computes it:
-
-============  =========  =========================================  ==========
-record        scale 1    scale N                                    scale 170
-============  =========  =========================================  ==========
-partners      8          min(40, 8 + ceil(32 (N - 1) / 169))        40
-areas         6          boroughs (2 to 4, growing with partners)   20
-                         x (1 + neighbourhoods: min(4, 2 + N // 25))
-themes        10         10                                         10
-communities   8          min(14, 8 + N // 25)                       14
-engagements   12         12 N                                       2,040
-issues        60         60 N                                       10,200
-commitments   120        round(60 N (2 + f))                        30,600
-updates       about 400  one every round(70 - 27 f) days or so       about 150,000
-                         of each commitment's working life
-============  =========  =========================================  ==========
-
-A bigger system gets more commitments per issue and more frequent updates, as a
-large ICS with a long-running tracker would. Scale 170 is the large dataset the
-benchmarks run against (``make bench``).
+Everything here is invented. Names of places and organisations are made up to sound
+like England without being anywhere in it; quotes are the kind of thing residents
+say, not things any real person said. The planner picks from these pools with its
+seeded ``random.Random``, so changing a pool changes the demo's words, never its shape.
 """
 
 from __future__ import annotations
 
-import enum
-import itertools
-import json
-import math
-import random
 import re
-import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as time_of_day
-from typing import Any, TypeVar
+from dataclasses import dataclass
 
-import click
-import sqlalchemy as sa
-from flask import current_app, has_app_context
-from flask.cli import with_appcontext
-from sqlmodel import Session, col, select
-
-from tracker import audit, clock, schema
-from tracker.config import DEFAULT_NO_RECENT_UPDATE_DAYS
-from tracker.db import get_database
-from tracker.errors import TrackerError
-from tracker.manage.passwords import hash_password
-from tracker.manage.services import find_user_by_email
-from tracker.models import (
-    Commitment,
-    CommitmentStatus,
-    Engagement,
-    EngagementKind,
-    Issue,
-    Partner,
-    PartnerKind,
-    Role,
-    User,
-    metadata,
-)
-from tracker.references import allocate_numbers
-
-DEFAULT_SEED = 2026
-#: Rows per batched INSERT. On PostgreSQL a table with more rows than this goes in by COPY.
-INSERT_BATCH_SIZE = 5000
-#: How far back the demo's history goes: two years of engagements and issues.
-HISTORY_DAYS = 730
-#: Tables that must be empty before the demo is loaded (staff accounts may exist).
-CONTENT_TABLES = ("partner", "area", "theme", "community", "engagement", "issue", "commitment")
-
-_Key = TypeVar("_Key")
+from tracker.models import EngagementKind, PartnerKind
 
 
-class DemoDataError(TrackerError):
-    """The demo data cannot be loaded, for a reason the operator can fix."""
-
-
-# --- how big -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoSize:
-    """How many of each record the demo has at one scale (see the module docstring)."""
-
-    scale: int
-    partners: int
-    boroughs: int
-    neighbourhoods_per_borough: int
-    themes: int
-    communities: int
-    engagements: int
-    issues: int
-    commitments: int
-    #: Roughly how many days pass between two updates of a commitment in progress.
-    update_interval_days: int
-
-    @property
-    def areas(self) -> int:
-        return self.boroughs * (1 + self.neighbourhoods_per_borough)
-
-
-def demo_size(scale: int) -> DemoSize:
-    """The number of each record at ``scale``: 60 issues at scale 1, about 10,000 at 170."""
-    if scale < 1:
-        raise DemoDataError(f"The scale must be 1 or more, not {scale}.")
-    growth = min(1.0, math.log(scale) / math.log(170))
-    partners = min(len(_PARTNERS), 8 + math.ceil(32 * (scale - 1) / 169))
-    issues = 60 * scale
-    return DemoSize(
-        scale=scale,
-        partners=partners,
-        # The third and fourth boroughs arrive with the partners named after them.
-        boroughs=2 if partners < 20 else 3 if partners < 30 else 4,
-        neighbourhoods_per_borough=min(4, 2 + scale // 25),
-        themes=len(_THEMES),
-        communities=min(len(_COMMUNITIES), 8 + scale // 25),
-        engagements=12 * scale,
-        issues=issues,
-        commitments=round(issues * (2 + growth)),
-        update_interval_days=round(70 - 27 * growth),
-    )
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    """How many records :func:`load_demo_data` wrote."""
-
-    partners: int
-    areas: int
-    themes: int
-    communities: int
-    engagements: int
-    issues: int
-    commitments: int
-    updates: int
-
-    @property
-    def total(self) -> int:
-        """Every record written, not counting the rows that link records together."""
-        return (
-            self.partners
-            + self.areas
-            + self.themes
-            + self.communities
-            + self.engagements
-            + self.issues
-            + self.commitments
-            + self.updates
-        )
-
-    def __str__(self) -> str:
-        return (
-            f"{self.partners:,} partners, {self.issues:,} issues, "
-            f"{self.commitments:,} commitments, {self.updates:,} updates"
-        )
-
-
-# --- loading -------------------------------------------------------------------
-
-
-def database_is_empty(session: Session) -> bool:
-    """True when no partner, place, topic, community, engagement, issue or commitment exists.
-
-    Staff accounts do not count: an admin may be created before the demo is loaded.
-    """
-    connection = session.connection()
-    for name in CONTENT_TABLES:
-        table = metadata.tables[name]
-        if connection.execute(sa.select(table.c.id).limit(1)).first() is not None:
-            return False
-    return True
-
-
-def load_demo_data(
-    session: Session,
-    *,
-    scale: int = 1,
-    seed: int = DEFAULT_SEED,
-    today: date | None = None,
-) -> DemoSummary:
-    """Write the fictional Riverside and Vale ICS into an empty database.
-
-    Everything is written through ``session``'s transaction, which the caller
-    commits. Dates are counted back from ``today`` (default: :func:`tracker.clock.today`),
-    and nothing happens after it. Raises :class:`DemoDataError` if the database
-    already holds records, so real data is never mixed with invented data.
-    """
-    size = demo_size(scale)
-    if not database_is_empty(session):
-        raise DemoDataError(
-            "The database already holds partners or issues. Demo data is only "
-            "loaded into an empty database, so it is never mixed with real records."
-        )
-    plan = _DemoPlanner(size, random.Random(seed), today or clock.today()).plan()
-    _write(session, plan)
-    return DemoSummary(
-        partners=len(plan.partners),
-        areas=len(plan.areas),
-        themes=len(plan.themes),
-        communities=len(plan.communities),
-        engagements=len(plan.engagements),
-        issues=len(plan.issues),
-        commitments=len(plan.commitments),
-        updates=sum(len(commitment.updates) for commitment in plan.commitments),
-    )
-
-
-# --- the plan: every record, before anything is written -------------------------
-
-
-class _Storyline(enum.Enum):
-    """What happens to a commitment over its life. Each gives one status and its flags."""
-
-    NEW_NOT_STARTED = "new, not started"
-    STALE_NOT_STARTED = "not started, and nothing heard for months"
-    ON_TRACK = "in progress, on time"
-    OVERDUE = "in progress, past its target date"
-    GONE_QUIET = "in progress, no update for months"
-    DELAYED = "delayed, target date moved"
-    DELIVERED = "delivered"
-    DELIVERED_AFTER_DELAY = "delayed once, then delivered"
-    NOT_GOING_AHEAD = "not going ahead"
-
-
-#: How many days old (today minus committed_on) a commitment on each storyline may
-#: be: old enough for its events to have happened, young enough to stay inside the
-#: two years of history once the issue's wait for a response is added.
-_AGE_RANGE: dict[_Storyline, tuple[int, int]] = {
-    _Storyline.NEW_NOT_STARTED: (3, 75),
-    _Storyline.STALE_NOT_STARTED: (120, 500),
-    _Storyline.ON_TRACK: (20, 400),
-    _Storyline.OVERDUE: (120, 640),
-    _Storyline.GONE_QUIET: (150, 640),
-    _Storyline.DELAYED: (60, 640),
-    _Storyline.DELIVERED: (45, 640),
-    _Storyline.DELIVERED_AFTER_DELAY: (150, 640),
-    _Storyline.NOT_GOING_AHEAD: (30, 640),
-}
-_OPEN_STORYLINES: dict[_Storyline, int] = {
-    _Storyline.NEW_NOT_STARTED: 8,
-    _Storyline.STALE_NOT_STARTED: 5,
-    _Storyline.ON_TRACK: 25,
-    _Storyline.OVERDUE: 8,
-    _Storyline.GONE_QUIET: 8,
-    _Storyline.DELAYED: 12,
-}
-_CLOSED_STORYLINES: dict[_Storyline, int] = {
-    _Storyline.DELIVERED: 24,
-    _Storyline.DELIVERED_AFTER_DELAY: 4,
-    _Storyline.NOT_GOING_AHEAD: 6,
-}
-_ALL_STORYLINES = {**_OPEN_STORYLINES, **_CLOSED_STORYLINES}
-
-#: Shares of issues by response state: awaiting a response, closed, and the rest responded.
-_AWAITING_SHARE = 0.1
-_CLOSED_SHARE = 0.25
-
-
-@dataclass(slots=True)
-class _AreaPlan:
-    name: str
-    slug: str
-    parent: int | None
-
-
-@dataclass(slots=True)
-class _EngagementPlan:
-    kind: EngagementKind
-    title: str
-    summary: str
-    started_on: date
-    ended_on: date | None
-    area: int | None
-    organising_partner: int
-    communities: list[int]
-    participant_count: int
-    write_up_url: str | None
-    #: The topic a survey, report or panel was about; None for open conversations.
-    theme: int | None
-    number: int = 0
-
-
-@dataclass(slots=True)
-class _UpdatePlan:
-    posted_at: datetime
-    narrative: str
-    previous_status: CommitmentStatus
-    new_status: CommitmentStatus
-    progress_percent: int | None
-    previous_target_date: date | None
-    new_target_date: date | None
-    reason: str | None
-    evidence_links: list[dict[str, str]]
-
-
-@dataclass(slots=True)
-class _CommitmentPlan:
-    storyline: _Storyline
-    committed_on: date
-    original_target_date: date
-    issue: _IssuePlan | None = None
-    partner: int = 0
-    title: str = ""
-    description: str = ""
-    success_measure: str = ""
-    accountable_role: str = ""
-    target_date: date = date.min
-    status: CommitmentStatus = CommitmentStatus.NOT_STARTED
-    status_reason: str | None = None
-    delivered_on: date | None = None
-    updates: list[_UpdatePlan] = field(default_factory=list)
-    number: int = 0
-
-    @property
-    def last_update_on(self) -> date | None:
-        return self.updates[-1].posted_at.date() if self.updates else None
-
-
-@dataclass(slots=True)
-class _IssuePlan:
-    raised_on: date
-    commitments: list[_CommitmentPlan]
-    title: str = ""
-    summary: str = ""
-    quotes: list[str] = field(default_factory=list)
-    people_count: int = 0
-    lead_partner: int = 0
-    supporting_partners: list[int] = field(default_factory=list)
-    themes: list[int] = field(default_factory=list)
-    areas: list[int] = field(default_factory=list)
-    communities: list[int] = field(default_factory=list)
-    engagements: list[int] = field(default_factory=list)
-    number: int = 0
-
-
-@dataclass
-class _DemoPlan:
-    partners: list[_PartnerText]
-    areas: list[_AreaPlan]
-    themes: list[_ThemeText]
-    communities: list[_CommunityText]
-    engagements: list[_EngagementPlan]
-    issues: list[_IssuePlan]
-    commitments: list[_CommitmentPlan]
-    today: date
-
-
-class _History:
-    """A commitment's updates as they are posted, keeping status and target date in step."""
-
-    def __init__(self, planner: _DemoPlanner, target_date: date) -> None:
-        self.planner = planner
-        self.status = CommitmentStatus.NOT_STARTED
-        self.target_date = target_date
-        self.progress: int | None = None
-        self.status_reason: str | None = None
-        self.delivered_on: date | None = None
-        self.updates: list[_UpdatePlan] = []
-
-    def post(
-        self,
-        on: date,
-        narrative: str,
-        new_status: CommitmentStatus,
-        *,
-        new_target_date: date | None = None,
-        reason: str | None = None,
-        evidence: bool = False,
-    ) -> None:
-        moved = new_target_date is not None
-        self.updates.append(
-            _UpdatePlan(
-                posted_at=self.planner.working_hours(on),
-                narrative=narrative,
-                previous_status=self.status,
-                new_status=new_status,
-                progress_percent=self.progress,
-                previous_target_date=self.target_date if moved else None,
-                new_target_date=new_target_date,
-                reason=reason,
-                evidence_links=[self.planner.evidence_link(on)] if evidence else [],
-            )
-        )
-        if new_status is not self.status or moved:
-            # The public reason belongs to the latest change of status or target date.
-            self.status_reason = reason if new_status in _STATUSES_WITH_REASON else None
-        self.status = new_status
-        if new_target_date is not None:
-            self.target_date = new_target_date
-
-    def work(self, first: date, last: date, status: CommitmentStatus) -> None:
-        """Progress updates from ``first`` to ``last``, about one per update interval."""
-        if last < first:
-            return
-        for on in self.planner.timeline(first, last):
-            rng = self.planner.rng
-            if self.status is CommitmentStatus.NOT_STARTED:
-                self.progress = rng.randint(5, 15)
-                self.post(on, rng.choice(_STARTED), CommitmentStatus.IN_PROGRESS)
-            elif status is CommitmentStatus.IN_PROGRESS:
-                self.progress = min(90, (self.progress or 0) + rng.randint(5, 20))
-                self.post(on, rng.choice(_PROGRESS), status, evidence=rng.random() < 0.2)
-            else:
-                self.post(on, rng.choice(_STILL_DELAYED), status)
-
-    def delay(self, on: date) -> None:
-        rng = self.planner.rng
-        reason = rng.choice(_DELAY_REASONS)
-        new_target_date = _month_end(max(self.target_date, on) + timedelta(rng.randint(60, 240)))
-        self.post(
-            on,
-            f"This will take longer than we said. {reason}",
-            CommitmentStatus.DELAYED,
-            new_target_date=new_target_date,
-            reason=reason,
-        )
-
-
-_STATUSES_WITH_REASON = frozenset({CommitmentStatus.DELAYED, CommitmentStatus.NOT_GOING_AHEAD})
-
-
-def _month_end(day: date) -> date:
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
-
-
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
+    """``name`` as the lower-case, hyphenated part of an address."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")
 
 
-def _deal(rng: random.Random, weights: Mapping[_Key, int], count: int) -> list[_Key]:
-    """``count`` picks in proportion to ``weights``, shuffled.
-
-    Every key is picked at least once when ``count`` allows, so even the smallest
-    demo shows every status and kind. Largest remainders keep the shares exact.
-    """
-    keys = list(weights)
-    picks = dict.fromkeys(keys, 1 if count >= len(keys) else 0)
-    remaining = count - sum(picks.values())
-    total = sum(weights.values())
-    shares = {key: remaining * weights[key] / total for key in keys}
-    for key in keys:
-        picks[key] += int(shares[key])
-    left_over = count - sum(picks.values())
-    by_remainder = sorted(keys, key=lambda key: shares[key] - int(shares[key]), reverse=True)
-    for key in by_remainder[:left_over]:
-        picks[key] += 1
-    cards = [key for key in keys for _ in range(picks[key])]
-    rng.shuffle(cards)
-    return cards
-
-
-class _DemoPlanner:
-    """Builds every record of the demo in memory, in one fixed order of random draws."""
-
-    def __init__(self, size: DemoSize, rng: random.Random, today: date) -> None:
-        self.size = size
-        self.rng = rng
-        self.today = today
-        self.yesterday = today - timedelta(days=1)
-        self.partners = list(_PARTNERS[: size.partners])
-        self.themes = list(_THEMES[: size.themes])
-        self.communities = list(_COMMUNITIES[: size.communities])
-        self.areas: list[_AreaPlan] = []
-        # One shuffled queue of wording per theme, so titles repeat only once all are used.
-        self.issue_wording: dict[int, list[int]] = {}
-
-    def plan(self) -> _DemoPlan:
-        self.plan_areas()
-        engagements = self.plan_engagements()
-        issues = self.plan_issues()
-        self.describe_issues(issues, engagements)
-        commitments = [commitment for issue in issues for commitment in issue.commitments]
-        # References follow the order things happened: YS-0001 is the oldest issue.
-        commitments.sort(key=lambda c: (c.committed_on, c.issue.number if c.issue else 0))
-        for number, commitment in enumerate(commitments, start=1):
-            commitment.number = number
-        return _DemoPlan(
-            partners=self.partners,
-            areas=self.areas,
-            themes=self.themes,
-            communities=self.communities,
-            engagements=engagements,
-            issues=issues,
-            commitments=commitments,
-            today=self.today,
-        )
-
-    # --- places ---
-
-    def plan_areas(self) -> None:
-        for borough, neighbourhoods in _BOROUGHS[: self.size.boroughs]:
-            parent = len(self.areas)
-            self.areas.append(_AreaPlan(borough, _slug(borough), None))
-            for name in neighbourhoods[: self.size.neighbourhoods_per_borough]:
-                self.areas.append(_AreaPlan(name, _slug(name), parent))
-
-    def partners_of(self, kinds: Sequence[PartnerKind]) -> list[int]:
-        return [index for index, partner in enumerate(self.partners) if partner.kind in kinds]
-
-    # --- engagements ---
-
-    def plan_engagements(self) -> list[_EngagementPlan]:
-        rng = self.rng
-        count = self.size.engagements
-        kinds = _deal(rng, _ENGAGEMENT_KINDS, count)
-        first_day = self.today - timedelta(days=HISTORY_DAYS + 30)
-        span = HISTORY_DAYS + 30 - 14
-        engagements = []
-        for index, kind in enumerate(kinds):
-            # Spread evenly over the history, the first on its first day, so every
-            # issue has an engagement that came before it.
-            offset = index * span // count + (rng.randint(0, span // count) if index else 0)
-            started_on = first_day + timedelta(days=min(offset, span))
-            engagements.append(self.plan_engagement(kind, started_on))
-        engagements.sort(key=lambda engagement: engagement.started_on)
-        for number, engagement in enumerate(engagements, start=1):
-            engagement.number = number
-        return engagements
-
-    def plan_engagement(self, kind: EngagementKind, started_on: date) -> _EngagementPlan:
-        rng = self.rng
-        wording = _ENGAGEMENT_WORDING[kind]
-        area = rng.randrange(len(self.areas)) if rng.random() < wording.area_share else None
-        place = self.areas[area].name if area is not None else "Riverside and Vale"
-        theme = rng.randrange(len(self.themes)) if "{theme" in wording.title else None
-        communities = rng.sample(range(len(self.communities)), rng.randint(*wording.communities))
-        if "{community" in wording.title and not communities:
-            communities = [rng.randrange(len(self.communities))]
-        if kind is EngagementKind.HEALTHWATCH_REPORT:
-            organisers = self.partners_of([PartnerKind.HEALTHWATCH])
-        else:
-            organisers = self.partners_of(wording.organisers) or [0]
-        ended_on: date | None = None
-        if wording.days:
-            ended_on = started_on + timedelta(days=rng.randint(*wording.days))
-            if ended_on >= self.today:
-                ended_on = None  # still running
-        # Single-day events are over on the day; longer ones once they have ended.
-        finished_on = started_on if wording.days is None else ended_on
-        fields = {
-            "place": place,
-            "venue": rng.choice(_VENUES),
-            "theme": self.themes[theme].name if theme is not None else "",
-            "theme_phrase": self.themes[theme].phrase if theme is not None else "",
-            "community": self.communities[communities[0]].name if communities else "",
-            "community_phrase": self.communities[communities[0]].phrase if communities else "",
-            "month": started_on.strftime("%B %Y"),
-        }
-        title = wording.title.format(**fields)
-        return _EngagementPlan(
-            kind=kind,
-            title=title,
-            summary=wording.summary.format(**fields),
-            started_on=started_on,
-            ended_on=ended_on,
-            area=area,
-            organising_partner=rng.choice(organisers),
-            communities=sorted(communities),
-            participant_count=rng.randint(*wording.participants),
-            # A write-up is published a few weeks after the engagement ends.
-            write_up_url=(
-                f"https://example.org/riverside-and-vale/heard/{_slug(title)}"
-                if finished_on is not None and (self.today - finished_on).days > 45
-                else None
-            ),
-            theme=theme,
-        )
-
-    # --- issues and commitments: when things happened, and to what ---
-
-    def plan_issues(self) -> list[_IssuePlan]:
-        rng = self.rng
-        count = self.size.issues
-        awaiting = max(2, round(count * _AWAITING_SHARE))
-        closed = round(count * _CLOSED_SHARE)
-        responded = count - awaiting - closed
-        # Every answered issue has at least one commitment; the rest are shared at random.
-        per_issue = [1] * (closed + responded)
-        for _ in range(self.size.commitments - len(per_issue)):
-            per_issue[rng.randrange(len(per_issue))] += 1
-        closed_counts, responded_counts = per_issue[:closed], per_issue[closed:]
-        # A closed issue has only Delivered or Not going ahead commitments; a responded
-        # one has at least one still open. The rest follow the overall mix.
-        closed_cards = _deal(rng, _CLOSED_STORYLINES, sum(closed_counts))
-        open_cards = _deal(rng, _OPEN_STORYLINES, responded)
-        mixed_cards = _deal(rng, _ALL_STORYLINES, sum(responded_counts) - responded)
-        issues = []
-        for commitments in closed_counts:
-            storylines = [closed_cards.pop() for _ in range(commitments)]
-            issues.append(self.plan_answered_issue(storylines))
-        for commitments in responded_counts:
-            storylines = [open_cards.pop()] + [mixed_cards.pop() for _ in range(commitments - 1)]
-            issues.append(self.plan_answered_issue(storylines))
-        for index in range(awaiting):
-            issues.append(_IssuePlan(raised_on=self.awaiting_since(index), commitments=[]))
-        issues.sort(key=lambda issue: issue.raised_on)
-        for number, issue in enumerate(issues, start=1):
-            issue.number = number
-        return issues
-
-    def awaiting_since(self, index: int) -> date:
-        """When an issue still awaiting a response was raised.
-
-        The first has waited most of a year and the second only days, so the
-        demo always shows both a long silence and a fresh issue.
-        """
-        if index == 0:
-            days = self.rng.randint(240, 420)
-        elif index == 1:
-            days = self.rng.randint(3, 20)
-        else:
-            days = self.rng.randint(3, 420)
-        return self.today - timedelta(days=days)
-
-    def plan_answered_issue(self, storylines: list[_Storyline]) -> _IssuePlan:
-        rng = self.rng
-        commitments = []
-        for storyline in storylines:
-            committed_on = self.today - timedelta(days=rng.randint(*_AGE_RANGE[storyline]))
-            commitments.append(self.plan_commitment(storyline, committed_on))
-        commitments.sort(key=lambda commitment: commitment.committed_on)
-        # The first response came between a week and three months after the issue was raised.
-        raised_on = commitments[0].committed_on - timedelta(days=rng.randint(7, 90))
-        issue = _IssuePlan(raised_on=raised_on, commitments=commitments)
-        for commitment in commitments:
-            commitment.issue = issue
-        return issue
-
-    def plan_commitment(self, storyline: _Storyline, committed_on: date) -> _CommitmentPlan:
-        rng = self.rng
-        age = (self.today - committed_on).days
-        if storyline is _Storyline.ON_TRACK:
-            target = max(committed_on + timedelta(60), self.today + timedelta(rng.randint(14, 300)))
-            target = _month_end(target)
-        elif storyline is _Storyline.OVERDUE:
-            target = committed_on + timedelta(rng.randint(60, age - 7))
-            # Month ends read naturally ("by the end of March"), unless that would
-            # push the date past today and stop it being overdue.
-            target = _month_end(target) if _month_end(target) < self.today else target
-        else:
-            low, high = _TARGET_DAYS.get(storyline, (90, 400))
-            target = _month_end(committed_on + timedelta(rng.randint(low, high)))
-        history = self.history(storyline, committed_on, target)
-        return _CommitmentPlan(
-            storyline=storyline,
-            committed_on=committed_on,
-            original_target_date=target,
-            target_date=history.target_date,
-            status=history.status,
-            status_reason=history.status_reason,
-            delivered_on=history.delivered_on,
-            updates=history.updates,
-        )
-
-    def history(self, storyline: _Storyline, committed_on: date, target: date) -> _History:
-        """Post the updates that take a commitment along ``storyline`` up to yesterday."""
-        rng = self.rng
-        history = _History(self, target)
-        yesterday = self.yesterday
-        age = (self.today - committed_on).days
-        first = min(committed_on + timedelta(rng.randint(3, 21)), yesterday)
-        in_progress = CommitmentStatus.IN_PROGRESS
-
-        if storyline is _Storyline.NEW_NOT_STARTED:
-            if rng.random() < 0.4 and committed_on < yesterday:
-                on = self.day_between(committed_on + timedelta(1), yesterday)
-                history.post(on, rng.choice(_PLANNING), CommitmentStatus.NOT_STARTED)
-        elif storyline is _Storyline.STALE_NOT_STARTED:
-            if rng.random() < 0.4:
-                on = committed_on + timedelta(rng.randint(3, 30))
-                history.post(on, rng.choice(_PLANNING), CommitmentStatus.NOT_STARTED)
-        elif storyline in (_Storyline.ON_TRACK, _Storyline.OVERDUE):
-            last = max(first, self.today - timedelta(rng.randint(1, 60)))
-            history.work(first, last, in_progress)
-        elif storyline is _Storyline.GONE_QUIET:
-            # Silent for a few days more than the default "No recent update" line.
-            silent_days = rng.randint(DEFAULT_NO_RECENT_UPDATE_DAYS + 5, min(300, age - 30))
-            last = max(first, self.today - timedelta(silent_days))
-            history.work(first, last, in_progress)
-        elif storyline is _Storyline.DELAYED:
-            delayed_on = self.day_between(first + timedelta(14), yesterday)
-            history.work(first, self.before(delayed_on), in_progress)
-            history.delay(delayed_on)
-            if (yesterday - delayed_on).days > 60 and rng.random() < 0.25:
-                delayed_on = self.day_between(delayed_on + timedelta(30), yesterday)
-                history.delay(delayed_on)
-            last = self.today - timedelta(rng.randint(1, 120))
-            history.work(delayed_on + timedelta(14), last, CommitmentStatus.DELAYED)
-        elif storyline is _Storyline.DELIVERED:
-            delivered_on = self.day_between(first + timedelta(21), yesterday)
-            history.work(first, self.before(delivered_on), in_progress)
-            self.deliver(history, delivered_on)
-        elif storyline is _Storyline.DELIVERED_AFTER_DELAY:
-            delayed_on = self.day_between(first + timedelta(14), yesterday - timedelta(60))
-            history.work(first, self.before(delayed_on), in_progress)
-            history.delay(delayed_on)
-            resumed_on = self.day_between(delayed_on + timedelta(14), yesterday - timedelta(30))
-            history.post(resumed_on, rng.choice(_RESUMED), in_progress)
-            delivered_on = self.day_between(resumed_on + timedelta(14), yesterday)
-            history.work(resumed_on + timedelta(7), self.before(delivered_on), in_progress)
-            self.deliver(history, delivered_on)
-        else:  # _Storyline.NOT_GOING_AHEAD
-            decided_on = self.day_between(committed_on + timedelta(14), yesterday)
-            if rng.random() < 0.6:
-                history.work(first, self.before(decided_on), in_progress)
-            reason = rng.choice(_NOT_GOING_AHEAD_REASONS)
-            history.progress = None
-            history.post(decided_on, reason, CommitmentStatus.NOT_GOING_AHEAD, reason=reason)
-        return history
-
-    def deliver(self, history: _History, on: date) -> None:
-        history.progress = 100
-        history.delivered_on = on
-        history.post(on, self.rng.choice(_DELIVERED), CommitmentStatus.DELIVERED, evidence=True)
-
-    # --- issues: what, where, who from, who owns it ---
-
-    def describe_issues(self, issues: list[_IssuePlan], engagements: list[_EngagementPlan]) -> None:
-        rng = self.rng
-        starts = [engagement.started_on for engagement in engagements]
-        for issue in issues:
-            # Heard at one of the last few engagements before the issue was raised.
-            heard_before = _count_on_or_before(starts, issue.raised_on)
-            candidates = list(range(max(0, heard_before - 4), heard_before))
-            heard_at = 2 if rng.random() < 0.15 else 1
-            issue.engagements = sorted(rng.sample(candidates, min(heard_at, len(candidates))))
-            source = engagements[issue.engagements[-1]]
-            self.describe_issue(issue, source)
-
-    def describe_issue(self, issue: _IssuePlan, source: _EngagementPlan) -> None:
-        rng = self.rng
-        theme_index = source.theme if source.theme is not None else rng.randrange(len(self.themes))
-        theme = self.themes[theme_index]
-        issue.themes = [theme_index]
-        if rng.random() < 0.25:
-            issue.themes = sorted({theme_index, rng.randrange(len(self.themes))})
-        area = source.area if source.area is not None else rng.randrange(len(self.areas))
-        issue.areas = [area]
-        if rng.random() < 0.2:
-            issue.areas = sorted({area, rng.randrange(len(self.areas))})
-        issue.communities = (
-            sorted(rng.sample(source.communities, min(len(source.communities), 2)))
-            if source.communities
-            else [rng.randrange(len(self.communities))]
-        )
-        wording = self.next_issue_wording(theme_index)
-        said = theme.issues[wording]
-        issue.title = said.title
-        issue.summary = said.summary.format(area=self.areas[area].name)
-        issue.quotes = rng.sample(said.quotes, rng.randint(1, len(said.quotes)))
-        issue.people_count = rng.randint(3, max(4, min(150, source.participant_count // 2)))
-        leads = self.partners_of(list(theme.lead_roles)) or [0]
-        issue.lead_partner = rng.choice(leads)
-        if rng.random() < 0.3:
-            others = [index for index in range(len(self.partners)) if index != issue.lead_partner]
-            issue.supporting_partners = sorted(rng.sample(others, rng.randint(1, 2)))
-        # The first commitment answers the issue directly; later ones follow it up
-        # with residents, then take on other parts of the theme.
-        follow_ups = [
-            _CommitmentWording(
-                words.title.format(phrase=theme.phrase),
-                words.description,
-                words.success_measure,
-            )
-            for words in rng.sample(_FOLLOW_UP_COMMITMENTS, len(_FOLLOW_UP_COMMITMENTS))
-        ]
-        related = [words for index, words in enumerate(theme.commitments) if index != wording]
-        promises = [theme.commitments[wording], *follow_ups, *rng.sample(related, len(related))]
-        for position, commitment in enumerate(issue.commitments):
-            if position and issue.supporting_partners and rng.random() < 0.5:
-                commitment.partner = rng.choice(issue.supporting_partners)
-            else:
-                commitment.partner = issue.lead_partner
-            words = promises[position % len(promises)]
-            commitment.title = words.title
-            commitment.description = words.description
-            commitment.success_measure = words.success_measure
-            kind = self.partners[commitment.partner].kind
-            commitment.accountable_role = theme.lead_roles.get(kind) or rng.choice(
-                _ACCOUNTABLE_ROLES[kind]
-            )
-
-    def next_issue_wording(self, theme: int) -> int:
-        queue = self.issue_wording.setdefault(theme, [])
-        if not queue:
-            wordings = len(self.themes[theme].issues)
-            queue.extend(self.rng.sample(range(wordings), wordings))
-        return queue.pop()
-
-    # --- dates and times ---
-
-    def before(self, milestone: date) -> date:
-        """The last working update before a milestone: a few weeks earlier, not the day before."""
-        return milestone - timedelta(days=self.rng.randint(10, 40))
-
-    def day_between(self, first: date, last: date) -> date:
-        """A day from ``first`` to ``last``; ``last`` if the range is empty."""
-        if last <= first:
-            return last
-        return first + timedelta(days=self.rng.randint(0, (last - first).days))
-
-    def timeline(self, first: date, last: date) -> list[date]:
-        """Distinct days from ``first`` to ``last``, both ends included, spaced about one
-        update interval apart."""
-        span = (last - first).days
-        interval = self.size.update_interval_days
-        count = min(span + 1, 1 + int(span / interval * self.rng.uniform(0.6, 1.4)))
-        if count == 1:
-            return [last]
-        inner = sorted(self.rng.sample(range(1, span), count - 2))
-        return [first, *(first + timedelta(days=day) for day in inner), last]
-
-    def working_hours(self, day: date) -> datetime:
-        """A time during the working day in England, stored in UTC.
-
-        Between 9am and 5pm the date is the same in London and UTC, so an update's
-        date never depends on which one a reader uses.
-        """
-        moment = time_of_day(self.rng.randint(9, 16), self.rng.randint(0, 59))
-        return datetime.combine(day, moment, tzinfo=clock.LONDON).astimezone(UTC)
-
-    def evidence_link(self, on: date) -> dict[str, str]:
-        title = self.rng.choice(_EVIDENCE_TITLES)
-        return {
-            "title": f"{title}, {on:%B %Y}",
-            "url": f"https://example.org/riverside-and-vale/papers/{_slug(title)}-{on:%Y-%m}",
-        }
-
-
-def _count_on_or_before(days: list[date], day: date) -> int:
-    """How many of the sorted ``days`` are on or before ``day``."""
-    low, high = 0, len(days)
-    while low < high:
-        middle = (low + high) // 2
-        if days[middle] <= day:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
-
-#: How far after committed_on the first target date falls, in days.
-_TARGET_DAYS: dict[_Storyline, tuple[int, int]] = {
-    _Storyline.NEW_NOT_STARTED: (90, 360),
-    _Storyline.STALE_NOT_STARTED: (90, 540),
-    _Storyline.GONE_QUIET: (90, 540),
-    _Storyline.DELAYED: (60, 360),
-    _Storyline.DELIVERED: (60, 400),
-    _Storyline.DELIVERED_AFTER_DELAY: (60, 300),
-    _Storyline.NOT_GOING_AHEAD: (90, 400),
-}
-
-
-# --- writing the plan -----------------------------------------------------------
-
-
-def _write(session: Session, plan: _DemoPlan) -> None:
-    """Insert the plan in bulk, choosing each record's id up front so links can use it."""
-    writer = _RowWriter(session)
-
-    def moment(day: date, hour: int = 10) -> datetime:
-        return datetime.combine(day, time_of_day(hour), tzinfo=clock.LONDON).astimezone(UTC)
-
-    founded = moment(plan.today - timedelta(days=HISTORY_DAYS + 60))
-    partner_ids = writer.insert_returning_ids(
-        "partner",
-        [
-            {
-                "slug": partner.slug,
-                "name": partner.name,
-                "kind": partner.kind,
-                "description": partner.description,
-                "website": f"https://example.org/{partner.slug}",
-                "created_at": founded,
-                "updated_at": founded,
-            }
-            for partner in plan.partners
-        ],
-    )
-
-    # Boroughs first, so the neighbourhoods can point at them.
-    area_ids: dict[int, int] = {}
-    for is_borough in (True, False):
-        indexes = [i for i, area in enumerate(plan.areas) if (area.parent is None) == is_borough]
-        rows = [
-            {
-                "slug": plan.areas[i].slug,
-                "name": plan.areas[i].name,
-                "parent_id": _parent_id(plan.areas[i], area_ids),
-            }
-            for i in indexes
-        ]
-        area_ids.update(zip(indexes, writer.insert_returning_ids("area", rows), strict=True))
-
-    theme_ids = writer.insert_returning_ids(
-        "theme",
-        [
-            {"slug": theme.slug, "name": theme.name, "description": theme.description}
-            for theme in plan.themes
-        ],
-    )
-    community_ids = writer.insert_returning_ids(
-        "community",
-        [
-            {"slug": community.slug, "name": community.name, "description": community.description}
-            for community in plan.communities
-        ],
-    )
-
-    # Reference numbers come from the same counters that staff use, so the next
-    # issue recorded by hand follows straight on from the demo's last one.
-    first_engagement = allocate_numbers(
-        session, Engagement.REFERENCE_PREFIX, len(plan.engagements)
-    )[0]
-    first_issue = allocate_numbers(session, Issue.REFERENCE_PREFIX, len(plan.issues))[0]
-    first_commitment = allocate_numbers(
-        session, Commitment.REFERENCE_PREFIX, len(plan.commitments)
-    )[0]
-
-    engagement_ids = writer.insert_returning_ids(
-        "engagement",
-        [
-            {
-                "number": first_engagement + engagement.number - 1,
-                "title": engagement.title,
-                "kind": engagement.kind,
-                "summary": engagement.summary,
-                "started_on": engagement.started_on,
-                "ended_on": engagement.ended_on,
-                "area_id": area_ids[engagement.area] if engagement.area is not None else None,
-                "organising_partner_id": partner_ids[engagement.organising_partner],
-                "participant_count": engagement.participant_count,
-                "write_up_url": engagement.write_up_url,
-                "created_at": moment(engagement.started_on),
-                "updated_at": moment(engagement.ended_on or engagement.started_on, 15),
-            }
-            for engagement in plan.engagements
-        ],
-    )
-    writer.insert(
-        "engagement_community",
-        [
-            {"engagement_id": engagement_ids[index], "community_id": community_ids[community]}
-            for index, engagement in enumerate(plan.engagements)
-            for community in engagement.communities
-        ],
-    )
-
-    issue_ids = writer.insert_returning_ids(
-        "issue",
-        [
-            {
-                "number": first_issue + issue.number - 1,
-                "title": issue.title,
-                "summary": issue.summary,
-                "quotes": issue.quotes,
-                "raised_on": issue.raised_on,
-                "people_count": issue.people_count,
-                "lead_partner_id": partner_ids[issue.lead_partner],
-                "created_at": moment(issue.raised_on),
-                "updated_at": moment(issue.raised_on),
-            }
-            for issue in plan.issues
-        ],
-    )
-    links: list[tuple[str, str, str, list[int]]] = [
-        ("issue_theme", "theme_id", "themes", theme_ids),
-        ("issue_area", "area_id", "areas", [area_ids[i] for i in range(len(plan.areas))]),
-        ("issue_community", "community_id", "communities", community_ids),
-        ("issue_engagement", "engagement_id", "engagements", engagement_ids),
-        ("issue_supporting_partner", "partner_id", "supporting_partners", partner_ids),
-    ]
-    for table, column, attribute, ids in links:
-        writer.insert(
-            table,
-            [
-                {"issue_id": issue_ids[issue.number - 1], column: ids[linked]}
-                for issue in plan.issues
-                for linked in getattr(issue, attribute)
-            ],
-        )
-
-    commitment_ids = writer.insert_returning_ids(
-        "commitment",
-        [
-            _commitment_row(commitment, first_commitment, issue_ids, partner_ids)
-            for commitment in plan.commitments
-        ],
-    )
-    writer.insert(
-        "commitment_update",
-        (
-            {
-                "commitment_id": commitment_id,
-                "posted_at": update.posted_at,
-                "narrative": update.narrative,
-                "previous_status": update.previous_status,
-                "new_status": update.new_status,
-                "progress_percent": update.progress_percent,
-                "previous_target_date": update.previous_target_date,
-                "new_target_date": update.new_target_date,
-                "reason": update.reason,
-                "evidence_links": update.evidence_links,
-                "author_id": None,
-                "hidden_at": None,
-                "hidden_reason": None,
-                "hidden_by_id": None,
-            }
-            for commitment, commitment_id in zip(plan.commitments, commitment_ids, strict=True)
-            for update in commitment.updates
-        ),
-    )
-
-
-def _parent_id(area: _AreaPlan, area_ids: Mapping[int, int]) -> int | None:
-    return area_ids[area.parent] if area.parent is not None else None
-
-
-def _commitment_row(
-    commitment: _CommitmentPlan,
-    first_number: int,
-    issue_ids: Sequence[int],
-    partner_ids: Sequence[int],
-) -> dict[str, Any]:
-    assert commitment.issue is not None
-    created_at = datetime.combine(
-        commitment.committed_on, time_of_day(11), tzinfo=clock.LONDON
-    ).astimezone(UTC)
-    return {
-        "number": first_number + commitment.number - 1,
-        "issue_id": issue_ids[commitment.issue.number - 1],
-        "partner_id": partner_ids[commitment.partner],
-        "title": commitment.title,
-        "description": commitment.description,
-        "success_measure": commitment.success_measure,
-        "accountable_role": commitment.accountable_role,
-        "committed_on": commitment.committed_on,
-        "original_target_date": commitment.original_target_date,
-        "target_date": commitment.target_date,
-        "status": commitment.status,
-        "status_reason": commitment.status_reason,
-        "delivered_on": commitment.delivered_on,
-        "last_update_on": commitment.last_update_on,
-        "created_at": created_at,
-        "updated_at": commitment.updates[-1].posted_at if commitment.updates else created_at,
-        # Each update changed the commitment once (its status or its last update date).
-        "version": 1 + len(commitment.updates),
-    }
-
-
-class _RowWriter:
-    """Bulk inserts in the session's transaction.
-
-    Rows go in as batched INSERTs through the session, like any other write, which
-    is also how the session notices a change to the public record and advances the
-    data version (see :mod:`tracker.data_version`). On PostgreSQL a table of more
-    than one batch is streamed with COPY instead: psycopg sends an executemany one
-    row at a time, and the scale-170 dataset then takes several times longer.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.connection = session.connection()
-        self.can_copy = self.connection.dialect.name == "postgresql"
-
-    def insert_returning_ids(self, table_name: str, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert ``rows`` with ids chosen here, and return the ids in the order of ``rows``.
-
-        Choosing ids up front lets every table go in with one kind of statement,
-        where reading them back with RETURNING costs a round trip per row on SQLite.
-        """
-        if not rows:
-            return []
-        table = metadata.tables[table_name]
-        if self.can_copy:
-            # Ids come from the table's own sequence, so later inserts cannot collide.
-            ids = sorted(
-                self.connection.execute(
-                    sa.text(
-                        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                        "FROM generate_series(1, :count)"
-                    ),
-                    {"table": table_name, "count": len(rows)},
-                ).scalars()
-            )
-        else:
-            # SQLite gives the next row max(id) + 1, so these never collide either.
-            last_id = self.connection.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
-            ids = list(range(last_id + 1, last_id + 1 + len(rows)))
-        self.insert(table_name, ({"id": id_, **row} for id_, row in zip(ids, rows, strict=True)))
-        return ids
-
-    def insert(self, table_name: str, rows: Iterable[dict[str, Any]]) -> None:
-        """Insert ``rows`` in batches of :data:`INSERT_BATCH_SIZE`, building each lazily."""
-        table = metadata.tables[table_name]
-        remaining = iter(rows)
-        batch = list(itertools.islice(remaining, INSERT_BATCH_SIZE))
-        if self.can_copy and len(batch) == INSERT_BATCH_SIZE:
-            self.copy(table, itertools.chain(batch, remaining))
-            return
-        while batch:
-            self.session.exec(sa.insert(table), params=batch)
-            batch = list(itertools.islice(remaining, INSERT_BATCH_SIZE))
-
-    def copy(self, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
-        """Stream ``rows`` into ``table`` with PostgreSQL's COPY."""
-        iterator = iter(rows)
-        first = next(iterator, None)
-        if first is None:
-            return
-        columns = list(first)
-        quote = self.connection.dialect.identifier_preparer.quote
-        statement = (
-            f"COPY {quote(table.name)} ({', '.join(quote(column) for column in columns)}) "
-            "FROM STDIN"
-        )
-        driver_connection: Any = self.connection.connection.driver_connection
-        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.write_row([_copy_value(first[column]) for column in columns])
-            for row in iterator:
-                copy.write_row([_copy_value(row[column]) for column in columns])
-
-
-def _copy_value(value: Any) -> Any:
-    """A value as COPY takes it: enums as their stored code, lists and dicts as JSON."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, list | dict):
-        return json.dumps(value)
-    return value
-
-
-# --- the command ----------------------------------------------------------------
-
-
-@click.command(
-    "demo-data", help="Load the fictional Riverside and Vale ICS into an empty database."
-)
-@click.option(
-    "--scale",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Size multiplier: 1 gives 60 issues; 170 gives about 10,000.",
-)
-@click.option(
-    "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed for the random choices."
-)
-@click.option(
-    "--if-empty",
-    is_flag=True,
-    help="Do nothing (and succeed) if the database already holds records.",
-)
-@with_appcontext
-def demo_data_command(scale: int, seed: int, if_empty: bool) -> None:
-    """Load the demo ICS, or explain why not and exit non-zero."""
-    database = get_database()
-    if schema.current_revision(database.engine) is None:
-        raise click.ClickException(
-            "The database has no tables yet. Run `tracker db upgrade` first."
-        )
-    started = time.perf_counter()
-    production = current_app.config["TRACKER_ENV"] == "production"
-    with database.session() as session:
-        if if_empty and not database_is_empty(session):
-            click.echo("The database already holds records, so demo data was not loaded.")
-            _echo_demo_accounts(session)
-            return
-        try:
-            summary = load_demo_data(session, scale=scale, seed=seed)
-            if not production:
-                add_demo_accounts(session)
-        except DemoDataError as error:
-            raise click.ClickException(error.message) from None
-    elapsed = time.perf_counter() - started
-    click.echo(f"Loaded demo data: {summary} in {elapsed:.1f} s")
-    if production:
-        click.echo(DEMO_ACCOUNTS_REFUSED)
-    else:
-        with database.session() as session:
-            _echo_demo_accounts(session)
-
-
-def _echo_demo_accounts(session: Session) -> None:
-    """List the demo accounts in the database, with their shared password."""
-    users = session.exec(select(User).where(User.is_demo).order_by(col(User.id))).all()
-    if not users:
-        return
-    click.echo(f"Demo accounts, each with the password {DEMO_PASSWORD!r}:")
-    width = max(len(user.email) for user in users)
-    for user in users:
-        partner = f" for {user.partner.name}" if user.partner is not None else ""
-        click.echo(f"  {user.email:<{width}}  {user.role.label}{partner}")
-
-
-# --- demo accounts --------------------------------------------------------------
-
-#: The one password of every demo account. It is published (in the README and by
-#: ``make run``), so sign-in refuses demo accounts in production.
-DEMO_PASSWORD = "kingfisher lantern orchard demo"  # noqa: S105 (published on purpose)
-
-DEMO_ACCOUNTS_REFUSED = (
-    "Demo accounts were not created: their password is published, so they are refused "
-    "when TRACKER_ENV is 'production'. Create real accounts with `tracker create-user`."
-)
-
-
 @dataclass(frozen=True)
-class DemoAccount:
-    email: str
-    name: str
-    role: Role
-    partner_slug: str | None = None
-
-
-#: One of each role, and partner leads for two partners that every demo scale has.
-DEMO_ACCOUNTS = (
-    DemoAccount("admin@riverside-vale.example", "Priya Shah", Role.ADMIN),
-    DemoAccount("engagement@riverside-vale.example", "Tom Okafor", Role.ENGAGEMENT),
-    DemoAccount(
-        "hospitals.lead@riverside-vale.example",
-        "Grace Lin",
-        Role.PARTNER,
-        "riverside-and-vale-hospitals",
-    ),
-    DemoAccount(
-        "council.lead@riverside-vale.example", "Dan Hughes", Role.PARTNER, "brackenford-council"
-    ),
-)
-
-
-def add_demo_accounts(session: Session) -> list[User]:
-    """Add the demo accounts (``is_demo``, sharing :data:`DEMO_PASSWORD`) that are missing.
-
-    Returns the accounts added; the caller commits. A partner lead whose partner is
-    not in the database is left out. Refused in production, where demo accounts
-    could not sign in anyway.
-    """
-    if has_app_context() and current_app.config.get("TRACKER_ENV") == "production":
-        raise DemoDataError(DEMO_ACCOUNTS_REFUSED)
-    added: list[User] = []
-    for account in DEMO_ACCOUNTS:
-        if find_user_by_email(session, account.email) is not None:
-            continue
-        partner = None
-        if account.partner_slug is not None:
-            partner = session.exec(
-                select(Partner).where(Partner.slug == account.partner_slug)
-            ).first()
-            if partner is None:
-                continue
-        user = User(
-            email=account.email,
-            name=account.name,
-            role=account.role,
-            partner_id=partner.id if partner is not None else None,
-            password_hash=hash_password(DEMO_PASSWORD),
-            is_demo=True,
-            created_at=clock.now(),
-        )
-        session.add(user)
-        session.flush()
-        audit.record(
-            session,
-            actor=None,
-            action="user.created",
-            entity_type="user",
-            entity_id=user.id,
-            after={
-                "email": account.email,
-                "name": account.name,
-                "role": account.role,
-                "partner": account.partner_slug,
-                "demo": True,
-            },
-        )
-        added.append(user)
-    return added
-
-
-# --- the words ------------------------------------------------------------------
-#
-# Everything below is invented. Names of places and organisations are made up to
-# sound like England without being anywhere in it; quotes are the kind of thing
-# residents say, not things any real person said.
-
-
-@dataclass(frozen=True)
-class _PartnerText:
+class PartnerText:
     name: str
     slug: str
     kind: PartnerKind
@@ -1308,21 +28,21 @@ class _PartnerText:
 
 
 @dataclass(frozen=True)
-class _IssueWording:
+class IssueWording:
     title: str
     summary: str
     quotes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class _CommitmentWording:
+class CommitmentWording:
     title: str
     description: str
     success_measure: str
 
 
 @dataclass(frozen=True)
-class _ThemeText:
+class ThemeText:
     name: str
     slug: str
     #: How the theme reads inside a sentence: "a survey about <phrase>".
@@ -1330,12 +50,12 @@ class _ThemeText:
     description: str
     #: The kinds of partner that lead on this theme, and the job title that answers for it.
     lead_roles: dict[PartnerKind, str]
-    issues: tuple[_IssueWording, ...]
-    commitments: tuple[_CommitmentWording, ...]
+    issues: tuple[IssueWording, ...]
+    commitments: tuple[CommitmentWording, ...]
 
 
 @dataclass(frozen=True)
-class _CommunityText:
+class CommunityText:
     name: str
     slug: str
     phrase: str
@@ -1343,7 +63,7 @@ class _CommunityText:
 
 
 @dataclass(frozen=True)
-class _EngagementWording:
+class EngagementWording:
     title: str
     summary: str
     #: Smallest and largest number taking part.
@@ -1357,8 +77,8 @@ class _EngagementWording:
     organisers: tuple[PartnerKind, ...]
 
 
-def _partner(name: str, slug: str, kind: PartnerKind) -> _PartnerText:
-    return _PartnerText(name, slug, kind, _PARTNER_DESCRIPTIONS[kind])
+def _partner(name: str, slug: str, kind: PartnerKind) -> PartnerText:
+    return PartnerText(name, slug, kind, _PARTNER_DESCRIPTIONS[kind])
 
 
 _PARTNER_DESCRIPTIONS = {
@@ -1381,7 +101,7 @@ _PARTNER_DESCRIPTIONS = {
 }
 
 # The first eight cover every kind of partner, so the smallest demo shows them all.
-_PARTNERS: tuple[_PartnerText, ...] = (
+PARTNERS: tuple[PartnerText, ...] = (
     _partner(
         "NHS Riverside and Vale Integrated Care Board", "riverside-and-vale-icb", PartnerKind.ICB
     ),
@@ -1500,7 +220,7 @@ _PARTNERS: tuple[_PartnerText, ...] = (
     _partner("Lindenvale Young Carers", "lindenvale-young-carers", PartnerKind.VCFS),
 )
 
-_BOROUGHS: tuple[tuple[str, tuple[str, ...]], ...] = (
+BOROUGHS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Brackenford", ("Millbrook", "Holloway Green", "Brackenford Town Centre", "Stanner's Cross")),
     ("Sallowmere", ("Sallowmere Old Town", "Marsh End", "Kiln Lane", "Sallowmere Harbour")),
     ("Kestlebury", ("Kestlebury Town", "Orchard Hill", "Upper Wenlow", "Thistle Bank")),
@@ -1508,7 +228,7 @@ _BOROUGHS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 #: Job titles for a partner's commitments on a theme it does not lead on.
-_ACCOUNTABLE_ROLES: dict[PartnerKind, tuple[str, ...]] = {
+ACCOUNTABLE_ROLES: dict[PartnerKind, tuple[str, ...]] = {
     PartnerKind.ICB: (
         "Director of Strategy and Partnerships",
         "Chief Nursing Officer",
@@ -1535,21 +255,21 @@ _ACCOUNTABLE_ROLES: dict[PartnerKind, tuple[str, ...]] = {
 }
 
 #: What partners promise beyond the main fix: going back to the people who raised it.
-_FOLLOW_UP_COMMITMENTS: tuple[_CommitmentWording, ...] = (
-    _CommitmentWording(
+FOLLOW_UP_COMMITMENTS: tuple[CommitmentWording, ...] = (
+    CommitmentWording(
         "Report back to residents every quarter on {phrase}",
         "We will go back to the community groups who raised this every three months to say "
         "what has changed, what has not, and why.",
         "A report-back session held every quarter, with the notes published on this site.",
     ),
-    _CommitmentWording(
+    CommitmentWording(
         "Ask residents a year on whether {phrase} has got better",
         "A year after the changes, we will run a short survey and two listening sessions with "
         "the residents and groups who raised this, and publish what they tell us.",
         "Findings published, with responses from at least 150 residents, including the "
         "communities who first raised the issue.",
     ),
-    _CommitmentWording(
+    CommitmentWording(
         "Involve residents in designing the changes to {phrase}",
         "Residents who raised this will be invited to join a design group that shapes the "
         "changes, with travel, childcare and their time paid for.",
@@ -1558,7 +278,7 @@ _FOLLOW_UP_COMMITMENTS: tuple[_CommitmentWording, ...] = (
     ),
 )
 
-_ENGAGEMENT_KINDS: dict[EngagementKind, int] = {
+ENGAGEMENT_KINDS: dict[EngagementKind, int] = {
     EngagementKind.COMMUNITY_CONVERSATION: 30,
     EngagementKind.SURVEY: 15,
     EngagementKind.HEALTHWATCH_REPORT: 10,
@@ -1575,8 +295,8 @@ _GENERAL_ORGANISERS = (
     PartnerKind.HEALTHWATCH,
 )
 
-_ENGAGEMENT_WORDING: dict[EngagementKind, _EngagementWording] = {
-    EngagementKind.COMMUNITY_CONVERSATION: _EngagementWording(
+ENGAGEMENT_WORDING: dict[EngagementKind, EngagementWording] = {
+    EngagementKind.COMMUNITY_CONVERSATION: EngagementWording(
         title="Community conversation at {place} {venue}",
         summary=(
             "An open conversation at {place} {venue} about what matters to local people "
@@ -1588,7 +308,7 @@ _ENGAGEMENT_WORDING: dict[EngagementKind, _EngagementWording] = {
         communities=(0, 2),
         organisers=_GENERAL_ORGANISERS,
     ),
-    EngagementKind.SURVEY: _EngagementWording(
+    EngagementKind.SURVEY: EngagementWording(
         title="{theme} survey, {month}",
         summary=(
             "An online and paper survey about {theme_phrase}. Paper copies were left in "
@@ -1601,7 +321,7 @@ _ENGAGEMENT_WORDING: dict[EngagementKind, _EngagementWording] = {
         communities=(0, 1),
         organisers=(PartnerKind.ICB, PartnerKind.NHS_TRUST, PartnerKind.LOCAL_AUTHORITY),
     ),
-    EngagementKind.HEALTHWATCH_REPORT: _EngagementWording(
+    EngagementKind.HEALTHWATCH_REPORT: EngagementWording(
         title="Healthwatch report: {theme_phrase} in {place}",
         summary=(
             "Healthwatch volunteers spoke to people using services, and their families, "
@@ -1613,7 +333,7 @@ _ENGAGEMENT_WORDING: dict[EngagementKind, _EngagementWording] = {
         communities=(0, 2),
         organisers=(PartnerKind.HEALTHWATCH,),
     ),
-    EngagementKind.CITIZENS_PANEL: _EngagementWording(
+    EngagementKind.CITIZENS_PANEL: EngagementWording(
         title="Citizens' panel on {theme_phrase}",
         summary=(
             "A panel of residents, chosen to reflect the people who live here, met over "
@@ -1625,7 +345,7 @@ _ENGAGEMENT_WORDING: dict[EngagementKind, _EngagementWording] = {
         communities=(0, 1),
         organisers=(PartnerKind.ICB, PartnerKind.LOCAL_AUTHORITY),
     ),
-    EngagementKind.EVENT: _EngagementWording(
+    EngagementKind.EVENT: EngagementWording(
         title="{community} listening event in {place}",
         summary=(
             "A drop-in event for {community_phrase}, with food, childcare and interpreters, "
@@ -1637,7 +357,7 @@ _ENGAGEMENT_WORDING: dict[EngagementKind, _EngagementWording] = {
         communities=(1, 2),
         organisers=(PartnerKind.VCFS, PartnerKind.ICB, PartnerKind.LOCAL_AUTHORITY),
     ),
-    EngagementKind.FOCUS_GROUP: _EngagementWording(
+    EngagementKind.FOCUS_GROUP: EngagementWording(
         title="Focus group with {community_phrase} in {place}",
         summary=(
             "A small, facilitated discussion with {community_phrase}, run with a local "
@@ -1649,7 +369,7 @@ _ENGAGEMENT_WORDING: dict[EngagementKind, _EngagementWording] = {
         communities=(1, 1),
         organisers=(PartnerKind.VCFS, PartnerKind.HEALTHWATCH, PartnerKind.NHS_TRUST),
     ),
-    EngagementKind.OTHER: _EngagementWording(
+    EngagementKind.OTHER: EngagementWording(
         title="Stall at {place} market",
         summary=(
             "A stall at the weekly market where passers-by told us, in a few words, what "
@@ -1663,10 +383,10 @@ _ENGAGEMENT_WORDING: dict[EngagementKind, _EngagementWording] = {
     ),
 }
 
-_VENUES = ("Library", "Community Centre", "Family Hub", "Methodist Hall", "Youth Centre")
+VENUES = ("Library", "Community Centre", "Family Hub", "Methodist Hall", "Youth Centre")
 
-_COMMUNITIES: tuple[_CommunityText, ...] = tuple(
-    _CommunityText(name, _slug(name), phrase, description)
+COMMUNITIES: tuple[CommunityText, ...] = tuple(
+    CommunityText(name, slug(name), phrase, description)
     for name, phrase, description in (
         (
             "Unpaid carers",
@@ -1733,7 +453,7 @@ _COMMUNITIES: tuple[_CommunityText, ...] = tuple(
     )
 )
 
-_EVIDENCE_TITLES = (
+EVIDENCE_TITLES = (
     "Report to the partnership board",
     "Performance figures",
     "Minutes of the patient reference group",
@@ -1742,13 +462,13 @@ _EVIDENCE_TITLES = (
     "Project update to the quality committee",
 )
 
-_PLANNING = (
+PLANNING = (
     "We have agreed who will lead this work. It will start when the current contract ends.",
     "This is waiting for next year's budget to be agreed. We will post an update when it is.",
     "We have started talking to the teams involved about how to do this.",
     "A lead has been named and a first meeting is booked with the residents who raised this.",
 )
-_STARTED = (
+STARTED = (
     "We have set up a project group and agreed a plan. The first meeting was held this month.",
     "Work has started. We have named a lead and agreed the first steps with the teams involved.",
     "We have mapped what happens now and spoken to residents who raised this, to agree what "
@@ -1757,7 +477,7 @@ _STARTED = (
     "We have met Healthwatch and the community groups involved to agree how we will report "
     "progress.",
 )
-_PROGRESS = (
+PROGRESS = (
     "The first phase is complete and we are moving on to the next.",
     "Three of the teams involved have made the change; the rest will follow this quarter.",
     "We tried the new approach for a month and are now making changes based on feedback.",
@@ -1771,7 +491,7 @@ _PROGRESS = (
     "We are collecting figures so we can show whether things have improved.",
     "A pilot is running and we will report on it next quarter.",
 )
-_DELAY_REASONS = (
+DELAY_REASONS = (
     "We could not recruit to the posts needed, so the start has moved back.",
     "The funding we expected was not confirmed until later in the year.",
     "Winter pressures meant staff were moved to front-line work for several weeks.",
@@ -1780,24 +500,24 @@ _DELAY_REASONS = (
     "We need more time to agree the approach with all the partners involved.",
     "Industrial action meant some of the work had to be rescheduled.",
 )
-_STILL_DELAYED = (
+STILL_DELAYED = (
     "Work continues towards the new target date.",
     "We are still working to the revised plan and will report again next quarter.",
     "The main cause of the delay has been dealt with; we are catching up.",
 )
-_RESUMED = (
+RESUMED = (
     "The delay is resolved and the work is back on track.",
     "The posts are now filled and the work has restarted.",
     "Funding is now confirmed, so the work has started again.",
 )
-_DELIVERED = (
+DELIVERED = (
     "This is done. The change is in place across all the teams involved, and we will keep "
     "checking the figures.",
     "Done. The new service is open and the first people have used it.",
     "Complete. We have published the figures that show the change.",
     "This is now in place. Thank you to the residents who helped us design it.",
 )
-_NOT_GOING_AHEAD_REASONS = (
+NOT_GOING_AHEAD_REASONS = (
     "The national funding for this was withdrawn, so we cannot go ahead in this form. We will "
     "look for other ways to tackle the problem.",
     "When we tried it, this did not make things better for residents, so we have stopped it "
@@ -1809,16 +529,16 @@ _NOT_GOING_AHEAD_REASONS = (
 )
 
 
-def _issue(title: str, summary: str, *quotes: str) -> _IssueWording:
-    return _IssueWording(title, summary, quotes)
+def _issue(title: str, summary: str, *quotes: str) -> IssueWording:
+    return IssueWording(title, summary, quotes)
 
 
-def _commitment(title: str, description: str, success_measure: str) -> _CommitmentWording:
-    return _CommitmentWording(title, description, success_measure)
+def _commitment(title: str, description: str, success_measure: str) -> CommitmentWording:
+    return CommitmentWording(title, description, success_measure)
 
 
-_THEMES: tuple[_ThemeText, ...] = (
-    _ThemeText(
+THEMES: tuple[ThemeText, ...] = (
+    ThemeText(
         name="GP access",
         slug="gp-access",
         phrase="getting a GP appointment",
@@ -1912,7 +632,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Mental health support",
         slug="mental-health",
         phrase="mental health support",
@@ -2000,7 +720,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Leaving hospital",
         slug="leaving-hospital",
         phrase="leaving hospital",
@@ -2087,7 +807,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Waiting for treatment",
         slug="waiting-for-treatment",
         phrase="waiting for planned treatment",
@@ -2175,7 +895,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Urgent and emergency care",
         slug="urgent-and-emergency-care",
         phrase="urgent and emergency care",
@@ -2262,7 +982,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Getting to appointments",
         slug="getting-to-appointments",
         phrase="getting to appointments",
@@ -2348,7 +1068,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Information and interpreting",
         slug="information-and-interpreting",
         phrase="information and interpreting",
@@ -2435,7 +1155,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Dental care",
         slug="dental-care",
         phrase="NHS dental care",
@@ -2518,7 +1238,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Support for carers",
         slug="support-for-carers",
         phrase="support for unpaid carers",
@@ -2604,7 +1324,7 @@ _THEMES: tuple[_ThemeText, ...] = (
             ),
         ),
     ),
-    _ThemeText(
+    ThemeText(
         name="Children and young people's health",
         slug="children-and-young-peoples-health",
         phrase="children and young people's health",
