@@ -32,6 +32,8 @@ from tracker.db import make_engine
 
 #: Runs first: it loads the large dataset that the other benchmarks read.
 FIRST = "demo_data"
+#: Not benchmarks of this kind: the load test serves the site, run by `make loadtest`.
+SEPARATE = frozenset({"loadtest"})
 
 
 def benchmark_modules() -> dict[str, ModuleType]:
@@ -39,7 +41,7 @@ def benchmark_modules() -> dict[str, ModuleType]:
     names = sorted(
         module.name
         for module in pkgutil.iter_modules(benchmarks.__path__)
-        if not module.name.startswith("_")
+        if not module.name.startswith("_") and module.name not in SEPARATE
     )
     names.sort(key=lambda name: name != FIRST)
     return {name: importlib.import_module(f"benchmarks.{name}") for name in names}

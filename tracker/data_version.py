@@ -14,13 +14,29 @@ it are never served again, but still hold the hidden words until they expire. A
 service that redacts calls :func:`note_redaction`; once its transaction commits,
 :data:`records_redacted` is sent, and the page cache (which lives above this module,
 in ``tracker/public``) forgets every page it holds.
+
+Reading the version from the database costs a round trip on every view of a cached
+page. With ``REDIS_URL`` set, :class:`PublishedVersion` keeps a copy in Redis: each
+commit that advanced the version publishes what it committed, only ever moving the
+copy forward (two commits finishing in the other order cannot take it back), and
+readers take it from there. The database stays the source of truth: the copy lapses
+a few seconds after it last moved, so a write that was never published (a process
+that stopped between its commit and publishing, or one run without ``REDIS_URL``)
+shows within that time, and while Redis cannot be reached the version is read from
+the database as before.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
 
+import redis
 import sqlalchemy as sa
 from blinker import Namespace
 from sqlalchemy import event
@@ -39,6 +55,7 @@ PRIVATE_TABLES = frozenset(
         "digest_delivery",
         "email_outbox",
         "escalation",
+        "figure_snapshot",
         "job_run",
         "recovery_code",
         "reference_counter",
@@ -50,6 +67,10 @@ PRIVATE_TABLES = frozenset(
 
 _CHANGED = "tracker.public_data_changed"
 _REDACTED = "tracker.public_words_redacted"
+_ADVANCED_TO = "tracker.data_version_advanced_to"
+_PUBLISHER = "tracker.data_version_publisher"
+
+logger = logging.getLogger(__name__)
 
 _signals = Namespace()
 #: Sent, with the session as sender, once a transaction that took words off the
@@ -58,12 +79,38 @@ _signals = Namespace()
 records_redacted = _signals.signal("records-redacted")
 
 
+@dataclass(frozen=True)
+class VersionStamp:
+    """A data version and when the write that made it was committed (UTC)."""
+
+    version: int
+    changed_at: datetime
+
+
+#: The stamp of a database nothing has been written to yet.
+NO_WRITES_YET = VersionStamp(0, datetime(2000, 1, 1, tzinfo=UTC))
+
+
 def current_version(session: Session) -> int:
     """The data version as this session's transaction sees it."""
-    version = session.execute(
-        sa.select(col(DataVersion.version)).where(col(DataVersion.id) == 1)
-    ).scalar()
-    return int(version or 0)
+    return current_stamp(session).version
+
+
+def current_stamp(session: Session) -> VersionStamp:
+    """The data version and when it last moved, as this session's transaction sees them."""
+    row = session.execute(
+        sa.select(col(DataVersion.version), col(DataVersion.changed_at)).where(
+            col(DataVersion.id) == 1
+        )
+    ).first()
+    if row is None:
+        return NO_WRITES_YET
+    return VersionStamp(int(row[0] or 0), _in_utc(row[1]))
+
+
+def _in_utc(moment: datetime) -> datetime:
+    # Stored in UTC; SQLite hands it back without its time zone.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _table_name(instance: Any) -> str | None:
@@ -89,11 +136,14 @@ def _note_statement(state: ORMExecuteState) -> None:
 def _advance_before_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_CHANGED, False):
-        session.execute(
+        advanced = session.execute(
             sa.update(DataVersion)
             .where(col(DataVersion.id) == 1)
             .values(version=col(DataVersion.version) + 1, changed_at=utcnow())
-        )
+            .returning(col(DataVersion.version), col(DataVersion.changed_at))
+        ).first()
+        if advanced is not None:
+            session.info[_ADVANCED_TO] = VersionStamp(int(advanced[0]), _in_utc(advanced[1]))
 
 
 def note_redaction(session: Session) -> None:
@@ -106,6 +156,10 @@ def note_redaction(session: Session) -> None:
 
 
 def _announce_after_commit(session: Session) -> None:
+    advanced = session.info.pop(_ADVANCED_TO, None)
+    publisher = session.info.get(_PUBLISHER)
+    if advanced is not None and isinstance(publisher, PublishedVersion):
+        publisher.publish(advanced)
     if session.info.pop(_REDACTED, False):
         records_redacted.send(session)
 
@@ -115,6 +169,7 @@ def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_CHANGED, None)
         session.info.pop(_REDACTED, None)
+        session.info.pop(_ADVANCED_TO, None)
 
 
 def watch(factory: sessionmaker[Any]) -> None:
@@ -125,3 +180,95 @@ def watch(factory: sessionmaker[Any]) -> None:
     event.listen(factory, "before_commit", _advance_before_commit)
     event.listen(factory, "after_commit", _announce_after_commit)
     event.listen(factory, "after_soft_rollback", _forget_after_rollback)
+
+
+# Sets the copy ("<version> <changed_at>") only if it moves forward, so a commit that
+# publishes late cannot take it back; the copy lapses PX milliseconds after it moved.
+_PUBLISH_IF_NEWER = """
+local current = redis.call('GET', KEYS[1])
+local version = -1
+if current then
+    version = tonumber(string.match(current, '^(%d+)'))
+end
+if tonumber(ARGV[1]) > version then
+    redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'PX', ARGV[3])
+    return 1
+end
+return 0
+"""
+
+
+class PublishedVersion:
+    """The data version kept in Redis, so a view of a cached page needs no database.
+
+    Every Redis error is logged and answered from the database instead; after one,
+    Redis is left alone for :attr:`RETRY_AFTER_SECONDS`, so a Redis that stopped
+    answering slows no more than one request in that time.
+    """
+
+    #: How long a published version is trusted without a newer commit. A write that
+    #: was committed but never published shows on the pages within this time.
+    LAPSE_SECONDS = 5.0
+    #: How long to read from the database alone after Redis failed.
+    RETRY_AFTER_SECONDS = 5.0
+    #: Redis on the same network answers in well under a millisecond.
+    TIMEOUT_SECONDS = 0.5
+
+    def __init__(self, redis_url: str, key: str) -> None:
+        self.key = key
+        self._redis = redis.Redis.from_url(
+            redis_url,
+            socket_timeout=self.TIMEOUT_SECONDS,
+            socket_connect_timeout=self.TIMEOUT_SECONDS,
+        )
+        self._publish_if_newer = self._redis.register_script(_PUBLISH_IF_NEWER)
+        self._resting_until = 0.0
+
+    def watch(self, factory: sessionmaker[Any]) -> None:
+        """Have every session from ``factory`` publish the version its commits reach."""
+        info = dict(factory.kw.get("info") or {})
+        info[_PUBLISHER] = self
+        factory.configure(info=info)
+
+    def publish(self, stamp: VersionStamp) -> None:
+        """Move the copy in Redis forward to ``stamp``; never back."""
+        if self._resting():
+            return
+        try:
+            self._publish_if_newer(
+                keys=[self.key],
+                args=[
+                    stamp.version,
+                    stamp.changed_at.timestamp(),
+                    int(self.LAPSE_SECONDS * 1000),
+                ],
+            )
+        except redis.RedisError as error:
+            self._rest(error)
+
+    def latest(self, read_database: Callable[[], VersionStamp]) -> VersionStamp:
+        """The version in Redis, or else the database's (``read_database``), published."""
+        if not self._resting():
+            try:
+                published = self._redis.get(self.key)
+            except redis.RedisError as error:
+                self._rest(error)
+            else:
+                if published is not None:
+                    # "<version> <changed_at as seconds since 1970>", as published.
+                    version, changed_at = published.split()
+                    return VersionStamp(
+                        int(version), datetime.fromtimestamp(float(changed_at), UTC)
+                    )
+        stamp = read_database()
+        self.publish(stamp)
+        return stamp
+
+    def _resting(self) -> bool:
+        return time.monotonic() < self._resting_until
+
+    def _rest(self, error: redis.RedisError) -> None:
+        logger.warning(
+            "Redis did not answer (%s); reading the data version from the database.", error
+        )
+        self._resting_until = time.monotonic() + self.RETRY_AFTER_SECONDS

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import gzip
 import os
+import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
+import sqlalchemy as sa
+from flask import g
 
 from tests.conftest import TODAY, make_test_app
 from tests.factories import make_commitment, make_issue
 from tests.pages import counting_selects, get_page
+from tracker.data_version import PublishedVersion, VersionStamp, current_version
 from tracker.db import get_database
+from tracker.models import DataVersion
+from tracker.public import cache as page_cache
+from tracker.public.cache import page_key, stored_page
 
 
 @pytest.fixture(autouse=True)
@@ -95,9 +103,11 @@ def redis_url() -> str:
 
 
 def test_with_redis_web_processes_share_the_cache_and_a_write_reaches_all(
-    database_url, session, app
+    database_url, session, app, monkeypatch
 ):
     """Two app instances stand for two web processes behind a load balancer."""
+    # However slowly the first page renders, the version it published is still there.
+    monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
     settings = {
         "REDIS_URL": redis_url(),
         "PAGE_CACHE_PREFIX": f"test-{uuid.uuid4().hex}:",
@@ -116,12 +126,262 @@ def test_with_redis_web_processes_share_the_cache_and_a_write_reaches_all(
     engine = get_database(second).engine
     with counting_selects(session.connection()) as statements:
         assert issues_raised(second.test_client()) == 1
-    assert len(statements) == 1  # the second process found the page the first one cached
+    # The second process found the page the first one cached, and the data version
+    # in Redis: the database was not asked at all.
+    assert statements == []
 
-    make_issue(session)
-    session.commit()
+    # A write made by one of the web processes, which publishes the new version.
+    with get_database(first).sessionmaker() as writer:
+        make_issue(writer)
+        writer.commit()
 
     assert issues_raised(second.test_client()) == 2
     assert issues_raised(first.test_client()) == 2
     engine.dispose()
     get_database(first).engine.dispose()
+
+
+# --- What a repeat view costs, and what it tells browsers and proxies ---------------
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def data_still_since(session, moment: datetime) -> None:
+    """Say the last write was at ``moment`` (the table is private: no new version)."""
+    session.execute(sa.update(DataVersion).values(changed_at=moment))
+    session.commit()
+
+
+def test_a_cached_page_has_an_etag_and_a_repeat_with_it_gets_304_and_no_body(client, session):
+    make_issue(session)
+    session.commit()
+    first = client.get("/we-will")
+    etag = first.headers["ETag"]
+
+    again = client.get("/we-will", headers={"If-None-Match": etag})
+
+    assert etag.startswith('W/"')
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == etag
+    assert "Content-Security-Policy" in again.headers
+
+
+def test_after_a_write_the_old_etag_gets_the_new_page(client, session):
+    make_issue(session)
+    session.commit()
+    etag = client.get("/").headers["ETag"]
+
+    make_issue(session)
+    session.commit()
+    response = client.get("/", headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert response.headers["ETag"] != etag
+    assert issues_raised(client) == 2
+
+
+def test_pages_and_fragments_have_different_etags(client, session):
+    make_issue(session)
+    session.commit()
+    page = client.get("/you-said").headers["ETag"]
+    fragment = client.get("/you-said", headers={"HX-Request": "true"}).headers["ETag"]
+
+    assert page != fragment
+    assert client.get("/you-said", headers={"If-None-Match": fragment}).status_code == 200
+
+
+def test_last_modified_is_the_last_write_and_if_modified_since_gets_304(client, session):
+    written = datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC)
+    data_still_since(session, written)
+    make_issue(session)  # advances the version, then the write time is set back
+    session.commit()
+    data_still_since(session, written)
+
+    first = client.get("/partners")
+    assert first.headers["Last-Modified"] == "Tue, 01 Dec 2026 09:30:15 GMT"
+
+    since = client.get("/partners", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    earlier = client.get(
+        "/partners", headers={"If-Modified-Since": "Tue, 01 Dec 2026 09:30:14 GMT"}
+    )
+
+    assert since.status_code == 304
+    assert earlier.status_code == 200
+
+
+def test_no_last_modified_while_the_data_changed_within_the_last_seconds(client, session):
+    make_issue(session)
+    session.commit()
+    data_still_since(session, datetime.now(UTC))
+
+    response = client.get("/")
+
+    assert "Last-Modified" not in response.headers
+    assert "ETag" in response.headers
+
+
+def test_a_page_is_stored_gzipped_and_sent_as_stored_to_browsers_that_accept_it(client, session):
+    make_commitment(session, title="Open a new clinic")
+    session.commit()
+    plain_miss = client.get("/we-will")
+    gzipped_hit = client.get("/we-will", headers=GZIP)
+    plain_hit = client.get("/we-will")
+
+    assert gzipped_hit.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gzipped_hit.get_data()) == plain_hit.get_data()
+    assert plain_hit.get_data() == plain_miss.get_data()
+    assert "Content-Encoding" not in plain_hit.headers
+    assert "Open a new clinic" in plain_hit.get_data(as_text=True)
+    assert int(gzipped_hit.headers["Content-Length"]) == len(gzipped_hit.get_data())
+    # Stored once: the store holds the compressed bytes.
+    with client.application.test_request_context("/we-will"):
+        assert stored_page(page_key()) == plain_hit.get_data()
+
+
+def test_a_fresh_page_is_sent_gzipped_to_a_browser_that_accepts_it(client, session):
+    make_issue(session)
+    session.commit()
+
+    response = client.get("/you-said", headers=GZIP)
+
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b"<html" in gzip.decompress(response.get_data())
+
+
+@pytest.mark.parametrize("headers", [{}, GZIP, {"HX-Request": "true"}])
+def test_a_hit_varies_on_the_same_headers_as_a_miss(client, session, headers):
+    make_issue(session)
+    session.commit()
+    miss = client.get("/you-said", headers=headers)
+    hit = client.get("/you-said", headers=headers)
+
+    assert set(hit.vary) == set(miss.vary)
+    assert {"HX-Request", "Accept-Encoding"} <= set(hit.vary)
+
+
+def test_a_proxy_may_keep_a_public_page_for_a_few_seconds(app, client, session):
+    app.config.update(PAGE_CACHE_PROXY_SECONDS=5, PAGE_CACHE_STALE_SECONDS=15)
+    make_issue(session)
+    session.commit()
+
+    miss, hit = client.get("/"), client.get("/")
+
+    expected = "public, max-age=0, s-maxage=5, stale-while-revalidate=15"
+    assert miss.headers["Cache-Control"] == expected
+    assert hit.headers["Cache-Control"] == expected
+    assert "Set-Cookie" not in hit.headers
+
+
+def test_no_proxy_caching_when_the_setting_is_zero(app, client, session):
+    app.config["PAGE_CACHE_PROXY_SECONDS"] = 0
+    make_issue(session)
+    session.commit()
+
+    assert "Cache-Control" not in client.get("/").headers
+    assert "Cache-Control" not in client.get("/").headers
+
+
+@pytest.mark.parametrize(
+    ("url", "status"), [("/login", 200), ("/manage", 302), ("/you-said/YS-9999", 404)]
+)
+def test_no_public_cache_control_on_staff_pages_or_errors(client, session, url, status):
+    response = client.get(url)
+
+    assert response.status_code == status
+    assert "public" not in response.headers.get("Cache-Control", "")
+    assert "ETag" not in response.headers
+
+
+def test_a_page_rendered_with_older_figures_is_kept_a_moment_and_never_validated(
+    database_url, session, monkeypatch
+):
+    monkeypatch.setattr(page_cache, "OLDER_FIGURES_SECONDS", 1)
+    web = make_test_app(database_url, PAGE_CACHE_DISABLED=False, FIXED_TODAY=TODAY)
+    database = get_database(web)
+    database.sessionmaker.configure(
+        bind=session.connection(), join_transaction_mode="create_savepoint"
+    )
+
+    @web.before_request
+    def figures_are_older_than_the_data() -> None:
+        g.uses_stale_figures = True  # as the figures snapshot says while it catches up
+
+    make_issue(session)
+    session.commit()
+    client = web.test_client()
+    try:
+        first = client.get("/")
+        with counting_selects(session.connection()) as statements:
+            second = client.get("/")
+        time.sleep(1.1)
+        with counting_selects(session.connection()) as later_statements:
+            third = client.get("/")
+    finally:
+        database.engine.dispose()
+
+    assert first.status_code == second.status_code == third.status_code == 200
+    assert second.get_data() == first.get_data()
+    assert len(statements) <= 1  # the data version only: served from the cache
+    assert len(later_statements) > 1  # rendered again once its moment is over
+    for response in (first, second, third):
+        assert "ETag" not in response.headers
+        assert "Last-Modified" not in response.headers
+        assert "Cache-Control" not in response.headers
+
+
+def test_the_data_version_in_redis_only_moves_forward():
+    published = PublishedVersion(redis_url(), f"test-{uuid.uuid4().hex}:data-version")
+    later = VersionStamp(7, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    earlier = VersionStamp(6, datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+
+    published.publish(later)
+    published.publish(earlier)  # a commit that finished first, published last
+
+    assert published.latest(lambda: pytest.fail("the database was read")) == later
+
+
+def test_without_a_published_version_the_database_is_read_and_published():
+    published = PublishedVersion(redis_url(), f"test-{uuid.uuid4().hex}:data-version")
+    stamp = VersionStamp(3, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+
+    assert published.latest(lambda: stamp) == stamp
+    assert published.latest(lambda: pytest.fail("the database was read")) == stamp
+
+
+def test_with_redis_down_the_data_version_comes_from_the_database(caplog):
+    published = PublishedVersion("redis://127.0.0.1:9/0", "test:data-version")
+    stamp = VersionStamp(4, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+
+    published.publish(VersionStamp(9, stamp.changed_at))
+
+    assert published.latest(lambda: stamp) == stamp
+    assert "Redis did not answer" in caplog.text
+
+
+def test_a_commit_publishes_its_version_to_redis_and_the_next_view_shows_it(database_url, session):
+    prefix = f"test-{uuid.uuid4().hex}:"
+    web = make_test_app(
+        database_url,
+        REDIS_URL=redis_url(),
+        PAGE_CACHE_PREFIX=prefix,
+        PAGE_CACHE_DISABLED=False,
+        FIXED_TODAY=TODAY,
+    )
+    database = get_database(web)
+    database.sessionmaker.configure(
+        bind=session.connection(), join_transaction_mode="create_savepoint"
+    )
+    client = web.test_client()
+    try:
+        assert issues_raised(client) == 0
+        with database.sessionmaker() as writer:  # a write through the app's own sessions
+            make_issue(writer)
+            writer.commit()
+            version = current_version(writer)
+
+        published = redis.Redis.from_url(redis_url()).get(f"{prefix}data-version")
+        assert published is not None and int(published.split()[0]) == version
+        assert issues_raised(client) == 1
+    finally:
+        database.engine.dispose()

@@ -22,20 +22,66 @@ committed by another process leaves nothing in its memory either. And a page tha
 began rendering before a redaction committed, but is stored after the cache was
 emptied, does not stay: once stored, the data version is read again, and the page
 is dropped if it moved on while the page was rendered.
+
+A repeat view should cost as little as possible, since it is most of the traffic:
+
+- With Redis, the data version comes from its copy there (``PublishedVersion``), so
+  a cached page is served without opening a database session at all, and each
+  process keeps the pages it served lately in its own memory too (``RecentPages``),
+  so a repeat view is one round trip to Redis.
+- Pages are stored gzip-compressed, once, when rendered. Browsers that accept gzip
+  (nearly all) are sent the stored bytes as they are; anyone else gets them
+  decompressed. Responses say ``Vary: Accept-Encoding`` so caches keep the two apart.
+- Every cached page carries an ``ETag`` (from its key, so from the data version) and,
+  once its data has been still for a second, a ``Last-Modified``; a browser or proxy
+  that sends them back is answered ``304 Not Modified`` with no body.
+- ``Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=M`` lets a
+  proxy in front of the site answer repeat views for a few seconds
+  (``PAGE_CACHE_PROXY_SECONDS``, ``PAGE_CACHE_STALE_SECONDS``); browsers always ask
+  again. Only on pages stored here: never on an error, a page that read or set the
+  session cookie, or anything outside the public site.
+
+A page rendered with figures older than the data version (``g.uses_stale_figures``,
+set by the figures snapshot while the new figures are being worked out) is sent with
+no validators and kept for :data:`OLDER_FIGURES_SECONDS` only, under a key of its own
+(``...:older-figures``), so that under a steady stream of writes such a page is
+rendered once every few seconds rather than on every view, and shows the new figures
+within seconds of their being ready. A page served from that key gets no validators
+either, so no browser or proxy holds on to it.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
+import threading
+from datetime import UTC, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, has_app_context, request
+import redis
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    request,
+)
+from flask.globals import request_ctx
 from flask_caching import Cache
 
-from tracker.clock import today
-from tracker.data_version import current_version, records_redacted
-from tracker.db import get_session
+from tracker.clock import LONDON, today
+from tracker.data_version import (
+    PublishedVersion,
+    VersionStamp,
+    current_stamp,
+    current_version,
+    records_redacted,
+)
+from tracker.db import get_database, get_session
 from tracker.rendering import VARY_HEADERS, wants_fragment
 
 cache = Cache()
@@ -47,22 +93,43 @@ PAGE_TIMEOUT_SECONDS = 3600
 DEFAULT_KEY_PREFIX = "tracker:"
 #: Where each app notes the data version its in-process pages were rendered at.
 _VERSION_SEEN = "tracker.page_cache_version"
+#: Where each app keeps the pages its process served lately (``RecentPages``).
+RECENT_PAGES = "tracker.recent_pages"
+#: Where each app keeps its copy of the data version in Redis, when it has Redis.
+_PUBLISHED_VERSION = "tracker.published_version"
+#: Level 6 (zlib's default) makes a 60 KB page about 9 KB in about a millisecond;
+#: higher levels take much longer for little gain. It is paid once per page.
+GZIP_LEVEL = 6
+#: A stored page is sent gzipped or not, by the request's ``Accept-Encoding``.
+CACHED_PAGE_VARY_HEADERS = (*VARY_HEADERS, "Accept-Encoding")
+#: How long a page rendered with older figures is kept (see above).
+OLDER_FIGURES_SECONDS = 2
+#: The end of the key of a page rendered with older figures.
+_OLDER_FIGURES = ":older-figures"
+#: ``Last-Modified`` is sent only once the data has been still this long (see
+#: ``_last_modified``).
+STILL_FOR = timedelta(seconds=2)
 
 logger = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     redis_url = app.config.get("REDIS_URL")
+    prefix = app.config.get("PAGE_CACHE_PREFIX") or DEFAULT_KEY_PREFIX
     settings = (
         {
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": redis_url,
-            "CACHE_KEY_PREFIX": app.config.get("PAGE_CACHE_PREFIX") or DEFAULT_KEY_PREFIX,
+            "CACHE_KEY_PREFIX": prefix,
         }
         if redis_url
         else {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
     )
     cache.init_app(app, config={**settings, "CACHE_DEFAULT_TIMEOUT": PAGE_TIMEOUT_SECONDS})
+    if redis_url:
+        published = PublishedVersion(redis_url, f"{prefix}data-version")
+        published.watch(get_database(app).sessionmaker)
+        app.extensions[_PUBLISHED_VERSION] = published
     # One receiver for every app (blinker keeps one connection per function); it
     # empties the cache of the app whose request or command made the redaction.
     records_redacted.connect(_forget_every_page)
@@ -76,6 +143,7 @@ def _forget_every_page(_session: Any, **_extra: Any) -> None:
         logger.warning("A redaction was committed outside an app context; cached pages stay.")
         return
     cache.clear()
+    _recent_pages().clear()
 
 
 def page_key() -> str:
@@ -87,63 +155,273 @@ def page_key() -> str:
     return _page_key(current_version(get_session()))
 
 
+def stored_page(key: str) -> bytes | None:
+    """The page stored under ``key``, as HTML, or None."""
+    compressed = _cache_get(key)
+    return None if compressed is None else gzip.decompress(compressed)
+
+
 def _page_key(version: int) -> str:
     kind = "fragment" if wants_fragment() else "page"
     address = hashlib.sha256(f"{request.full_path}\n{kind}".encode()).hexdigest()
     return f"page:{version}:{today().isoformat()}:{address}"
 
 
+def _latest_stamp() -> VersionStamp:
+    """The newest data version: from Redis when the app has it, else the database."""
+    published: PublishedVersion | None = current_app.extensions.get(_PUBLISHED_VERSION)
+    if published is None:
+        return current_stamp(get_session())
+    return published.latest(lambda: current_stamp(get_session()))
+
+
 def _forget_older_pages_in_memory(version: int) -> None:
     """In a process's own memory, drop the pages of earlier data versions.
 
     They are never served again, and one may hold words hidden by a redaction that
-    another process committed, which this process was not told of. Redis is shared,
-    so the process that made the redaction has already emptied it.
+    another process committed, which this process was not told of. That is the whole
+    cache without Redis, and the recent pages with it: Redis itself is shared, so the
+    process that made the redaction has already emptied it.
     """
-    if current_app.config.get("REDIS_URL"):
-        return
     seen = current_app.extensions.get(_VERSION_SEEN)
     # Only forward: a request that began before a write may still read the older one.
     if seen is None or version > seen:
         if seen is not None:
-            cache.clear()
+            if current_app.config.get("REDIS_URL"):
+                _recent_pages().clear()
+            else:
+                cache.clear()
         current_app.extensions[_VERSION_SEEN] = version
+
+
+class RecentPages:
+    """The pages this process served lately, in its own memory, in front of Redis.
+
+    A repeat view then costs one round trip to Redis (the data version), not two, and
+    no copy of the page out of Redis. Like the in-memory cache without Redis, it is
+    emptied whenever this process sees the data version move on, and at once after a
+    redaction this process committed.
+    """
+
+    #: About 10 KB each, gzipped: a couple of megabytes a process at most.
+    LIMIT = 200
+
+    def __init__(self) -> None:
+        #: Each page with the moment (``time.monotonic``) it expires, if it does.
+        self._pages: dict[str, tuple[bytes, float | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        stored = self._pages.get(key)
+        if stored is None:
+            return None
+        compressed, expires = stored
+        if expires is not None and monotonic() >= expires:
+            self.delete(key)
+            return None
+        return compressed
+
+    def set(self, key: str, compressed: bytes, timeout: int | None = None) -> None:
+        expires = None if timeout is None else monotonic() + timeout
+        with self._lock:
+            self._pages[key] = (compressed, expires)
+            while len(self._pages) > self.LIMIT:
+                # The oldest first: dicts keep the order keys were added in.
+                del self._pages[next(iter(self._pages))]
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._pages.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def stored(self) -> list[bytes]:
+        """Every page held, compressed, expired or not (what a redaction must clear)."""
+        return [compressed for compressed, _expires in self._pages.values()]
+
+
+def _recent_pages() -> RecentPages:
+    pages: RecentPages = current_app.extensions.setdefault(RECENT_PAGES, RecentPages())
+    return pages
+
+
+def _cache_get(key: str, timeout: int | None = None) -> bytes | None:
+    """The page stored under ``key``; ``timeout`` is how long it was stored for."""
+    if not current_app.config.get("REDIS_URL"):
+        stored: bytes | None = cache.get(key)
+        return stored
+    recent = _recent_pages()
+    compressed = recent.get(key)
+    if compressed is not None:
+        return compressed
+    try:
+        compressed = cache.get(key)
+    except redis.RedisError as error:
+        logger.warning("The page cache in Redis did not answer (%s); rendering the page.", error)
+        return None
+    if compressed is not None:
+        recent.set(key, compressed, timeout)
+    return compressed
+
+
+def _cache_set(key: str, compressed: bytes, timeout: int | None = None) -> bool:
+    try:
+        cache.set(key, compressed, timeout=timeout)
+    except redis.RedisError as error:
+        logger.warning("The page cache in Redis did not answer (%s); page not kept.", error)
+        return False
+    if current_app.config.get("REDIS_URL"):
+        _recent_pages().set(key, compressed, timeout)
+    return True
+
+
+def _cache_delete(key: str) -> None:
+    for stored_key in (key, key + _OLDER_FIGURES):
+        cache.delete(stored_key)
+        _recent_pages().delete(stored_key)
 
 
 def _serve_from_cache() -> Response | None:
     if request.method != "GET" or current_app.config.get("PAGE_CACHE_DISABLED"):
         return None
-    version = current_version(get_session())
-    _forget_older_pages_in_memory(version)
-    key = _page_key(version)
-    body = cache.get(key)
-    if body is not None:
-        # Headers, Vary among them, are added by _store_in_cache as for a fresh page.
-        return Response(body, mimetype="text/html")
+    stamp = _latest_stamp()
+    _forget_older_pages_in_memory(stamp.version)
+    key = _page_key(stamp.version)
+    validators = _Validators(key, stamp)
+    if validators.match(request):
+        # The key names exactly what a page shows, so a client holding this key's page
+        # needs nothing new, whether or not this process holds a copy.
+        return validators.apply(Response(status=304))
+    compressed = _cache_get(key)
+    if compressed is not None:
+        return validators.apply(_cached_response(compressed))
+    compressed = _cache_get(key + _OLDER_FIGURES, OLDER_FIGURES_SECONDS)
+    if compressed is not None:
+        # Kept a moment only, and not to be kept by anyone else (see above).
+        hit = _cached_response(compressed)
+        hit.vary.update(CACHED_PAGE_VARY_HEADERS)
+        return hit
     g.page_cache_key = key
-    g.page_cache_version = version
+    g.page_cache_validators = validators
     return None
+
+
+def _cached_response(compressed: bytes) -> Response:
+    if request.accept_encodings["gzip"]:
+        hit = Response(compressed, mimetype="text/html")
+        hit.headers["Content-Encoding"] = "gzip"
+        return hit
+    return Response(gzip.decompress(compressed), mimetype="text/html")
 
 
 def _store_in_cache(response: Response) -> Response:
     key = g.pop("page_cache_key", None)
-    version = g.pop("page_cache_version", None)
+    validators = g.pop("page_cache_validators", None)
     if key is not None and response.status_code == 200 and response.mimetype == "text/html":
-        cache.set(key, response.get_data())
-        # Read after storing, not before: a redaction committed in between empties the
-        # cache after its commit, so either this read sees it, or the emptying comes
-        # after the page was stored. Either way the page, which may hold words the
-        # redaction took away, does not stay under a key nobody reads again.
-        session = get_session()
-        # A public page writes nothing. Ending its transaction lets the read below see
-        # what committed since it began (SQLite keeps a transaction's first snapshot).
-        session.rollback()
-        if current_version(session) != version:
-            cache.delete(key)
+        older_figures = g.get("uses_stale_figures", False)
+        stored_key, timeout = (
+            (key + _OLDER_FIGURES, OLDER_FIGURES_SECONDS) if older_figures else (key, None)
+        )
+        compressed = gzip.compress(response.get_data(), compresslevel=GZIP_LEVEL, mtime=0)
+        if _cache_set(stored_key, compressed, timeout):
+            # Read after storing, not before: a redaction committed in between empties
+            # the cache after its commit, so either this read sees it, or the emptying
+            # comes after the page was stored. Either way the page, which may hold words
+            # the redaction took away, does not stay under a key nobody reads again.
+            database_session = get_session()
+            # A public page writes nothing. Ending its transaction lets the read below
+            # see what committed since it began (SQLite keeps a transaction's first
+            # snapshot).
+            database_session.rollback()
+            if current_version(database_session) != validators.version:
+                _cache_delete(key)
+        if request.accept_encodings["gzip"]:
+            response.set_data(compressed)
+            response.headers["Content-Encoding"] = "gzip"
+        if older_figures:
+            response.vary.update(CACHED_PAGE_VARY_HEADERS)
+        else:
+            validators.apply(response)
     # The same on a cache hit as on a fresh page: every cached page is kept apart by
     # the page-or-fragment decision, so every one varies on what decides it.
     response.vary.update(VARY_HEADERS)
     return response
+
+
+class _Validators:
+    """The ``ETag``, ``Last-Modified`` and ``Cache-Control`` of one cached page."""
+
+    def __init__(self, key: str, stamp: VersionStamp) -> None:
+        self.version = stamp.version
+        self.etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+        # Worked out when the version was read, not when the page is sent (see
+        # _last_modified).
+        self.last_modified = _last_modified(stamp)
+
+    def match(self, incoming: Any) -> bool:
+        """True when the client already holds this page (RFC 9110, section 13.2.2)."""
+        if incoming.if_none_match:
+            # Weak comparison: a client holding the page gzipped or plain holds it.
+            return bool(incoming.if_none_match.contains_weak(self.etag))
+        since = incoming.if_modified_since
+        return (
+            since is not None
+            and self.last_modified is not None
+            and since.replace(tzinfo=UTC) >= self.last_modified
+        )
+
+    def apply(self, response: Response) -> Response:
+        response.set_etag(self.etag, weak=True)
+        if self.last_modified is not None:
+            response.last_modified = self.last_modified
+        response.vary.update(CACHED_PAGE_VARY_HEADERS)
+        cache_control = proxy_cache_control()
+        # A page that read the session cookie could depend on who asked; one that sets
+        # a cookie must not have it handed to everyone by a proxy.
+        if cache_control and not _session_used() and "Set-Cookie" not in response.headers:
+            response.headers["Cache-Control"] = cache_control
+        return response
+
+
+def _session_used() -> bool:
+    """True when something in this request read or wrote the session cookie.
+
+    Asked of the request context directly: since Flask 3.1.3, any look at the
+    ``session`` proxy, even at its ``accessed`` flag, counts as reading the session
+    and adds ``Vary: Cookie`` to the response.
+    """
+    context = vars(request_ctx._get_current_object())  # type: ignore[attr-defined]
+    opened = context.get("_session", context.get("session"))
+    return bool(opened is not None and opened.accessed)
+
+
+def proxy_cache_control() -> str | None:
+    """``Cache-Control`` for a cached public page, from the app's settings."""
+    proxy_seconds = current_app.config.get("PAGE_CACHE_PROXY_SECONDS", 0)
+    if not proxy_seconds:
+        return None
+    stale_seconds = current_app.config.get("PAGE_CACHE_STALE_SECONDS", 0)
+    return f"public, max-age=0, s-maxage={proxy_seconds}, stale-while-revalidate={stale_seconds}"
+
+
+def _last_modified(stamp: VersionStamp) -> datetime | None:
+    """When what this page shows last changed: the last write, or midnight if later.
+
+    ``Last-Modified`` counts whole seconds, so two writes in one second would look the
+    same to a client holding the page from between them. It is given only when the
+    version was read once the data had been still for :data:`STILL_FOR` past that
+    second, so any page sent with it already shows every write made in that second.
+    """
+    midnight = datetime.combine(today(), time(), tzinfo=LONDON).astimezone(UTC)
+    moment = max(stamp.changed_at.replace(microsecond=0), midnight)
+    if datetime.now(UTC) < moment + STILL_FOR:
+        return None
+    return moment
 
 
 def cache_pages(blueprint: Blueprint) -> None:
