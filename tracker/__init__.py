@@ -16,7 +16,7 @@ from jinja2 import (
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import converters, db, logs, plain_text, rendering, security_headers
+from tracker import converters, db, loadtest, logs, rendering, security_headers
 from tracker.config import settings_from_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     # Before any blueprint adds its routes, which take their converters from the map.
     converters.init_app(app)
-    plain_text.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -87,14 +86,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
 
     from tracker import errors
+    from tracker.figures import snapshot as figure_snapshots
     from tracker.manage import blueprint as manage_blueprint
     from tracker.public import blueprint as public_blueprint
     from tracker.public import cache as page_cache
 
     page_cache.init_app(app)
+    figure_snapshots.init_app(app)
 
     app.register_blueprint(public_blueprint)
     app.register_blueprint(manage_blueprint)
+    loadtest.init_app(app)
     errors.init_app(app)
 
     from tracker.cli import register_commands

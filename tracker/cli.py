@@ -1,4 +1,4 @@
-"""The ``tracker`` command: Flask's CLI with the tracker's own commands."""
+"""The tracker's own commands (`db`, `create-user`, `demo-data`, ...), registered on every app."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from tracker import plain_text, schema
 from tracker.db import get_database
@@ -122,22 +122,3 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(report_command)
     app.cli.add_command(scheduler_command)
-
-
-def _create_app() -> Flask:
-    from tracker import create_app
-    from tracker.config import ConfigurationError
-
-    try:
-        return create_app()
-    except ConfigurationError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def main() -> None:
-    cli = FlaskGroup(
-        create_app=_create_app,
-        add_version_option=False,
-        help='The "You said, we did" tracker.',
-    )
-    cli.main(prog_name="tracker")

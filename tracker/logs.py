@@ -21,6 +21,8 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 
+from tracker.plain_text import without_controls
+
 #: A request id passed on by a trusted proxy is kept only if it looks like one, so a
 #: client cannot write line breaks or megabytes into the log.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -50,9 +52,6 @@ def logged_path() -> str:
     An unmatched address is the client's own text: its control characters are
     replaced, so a line break in it cannot start a made-up line of the log.
     """
-    # Imported here: tracker.plain_text imports tracker.errors, which imports this module.
-    from tracker.plain_text import without_controls
-
     if request.url_rule is not None:
         return request.url_rule.rule
     return without_controls(request.path[:200])

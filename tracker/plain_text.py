@@ -18,10 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask import Flask, request
-
-from tracker.errors import TrackerError
-
 #: The characters one-line text may not hold, as the inside of a regular expression's
 #: ``[...]``, for other patterns built on the same rule (address parts, email headers).
 CONTROL_CHARACTERS = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
@@ -65,26 +61,7 @@ def text_problem(label: str, text: str, *, multiline: bool = False) -> str | Non
     return None
 
 
-class QueryTextError(TrackerError):
-    """A query string holds characters no search box or filter can send."""
-
-
 def query_has_refused_characters(pairs: Iterable[tuple[str, str]]) -> bool:
     return any(
         has_refused_characters(name) or has_refused_characters(value) for name, value in pairs
     )
-
-
-def init_app(app: Flask) -> None:
-    """Refuse (400) any request whose query string breaks the one-line rule.
-
-    Every search box, filter and page number arrives this way and is one line, so
-    checking here, before any view runs, means none of them can carry a NUL to the
-    database. Form posts are checked field by field (tracker/manage/forms.py), so
-    that the person sees which box to correct.
-    """
-
-    @app.before_request
-    def refuse_control_characters_in_the_query() -> None:
-        if query_has_refused_characters(request.args.items(multi=True)):
-            raise QueryTextError(QUERY_MESSAGE)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from tracker import PROJECT_ROOT
 from tracker.search import is_search_schema_object
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+#: Beside the package, at the top of the project (as ``tracker.PROJECT_ROOT``).
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def alembic_config(engine: Engine) -> Config:
