@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, time
+from urllib.parse import urljoin
 
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
@@ -117,9 +118,13 @@ def test_without_javascript_the_officer_checks_again_until_the_report_is_ready(
 
     ask_for_a_report(page, live_server, partner.name)
     expect(page.locator("#report-progress")).to_contain_text("Waiting to start")
+    check_again = page.get_by_role("link", name="Check again").get_attribute("href")
+    assert check_again is not None
 
     run_worker(live_server)
-    page.get_by_role("link", name="Check again").click()
+    # Followed by address: the page also refreshes itself every 5 seconds, and once the
+    # report is ready the link is gone, so a click could race the refresh.
+    page.goto(urljoin(page.url, check_again))
 
     expect(page.get_by_text("The report is ready")).to_be_visible()
     page.get_by_role("button", name="Check and publish").click()
