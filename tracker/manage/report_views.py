@@ -248,11 +248,9 @@ def _progress(session: Session, queued: ReportRequest) -> Progress:
     partner = session.get(Partner, queued.partner_id) if queued.partner_id else None
     requester = session.get(User, queued.requested_by_id) if queued.requested_by_id else None
     report = publishing.get_report(session, queued.report_id) if queued.report_id else None
-    requested_at = queued.requested_at
-    if requested_at.tzinfo is None:
-        requested_at = requested_at.replace(tzinfo=clock.now().tzinfo)
     waiting_too_long = (
-        queued.state is ReportRequestState.QUEUED and clock.now() - requested_at > WAITING_TOO_LONG
+        queued.state is ReportRequestState.QUEUED
+        and clock.now() - queued.requested_at > WAITING_TOO_LONG
     )
     return Progress(
         request=queued,

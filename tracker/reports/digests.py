@@ -11,7 +11,7 @@
 - When the quarter's draft board reports are ready, the engagement team is told.
 
 Emails are plain text from ``templates/email/``; every link is absolute, built from
-``PUBLIC_BASE_URL`` (:func:`tracker.mail.public_url`), as no request is being answered.
+``PUBLIC_BASE_URL`` (:func:`tracker.addresses.public_url`), as no request is being answered.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from flask import current_app, render_template
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, col, select
 
+from tracker.addresses import public_url
 from tracker.figures.catalogue import NO_RECENT_UPDATE_FIGURE, OVERDUE_FIGURE
-from tracker.mail import public_url
 from tracker.models import Commitment, Issue, Partner, Report, Role, User
 from tracker.queries.filters import commitment_status_clause
 from tracker.rules import (

@@ -43,7 +43,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from tracker.clock import LONDON
+from tracker.clock import LONDON, local_date
 from tracker.errors import TrackerError
 from tracker.mail import queue_email
 from tracker.models import (
@@ -101,11 +101,6 @@ def _utc(now: datetime) -> datetime:
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     return now.astimezone(UTC)
-
-
-def local_date(now: datetime) -> date:
-    """The date in England at the moment ``now``: the day the rules are judged on."""
-    return now.astimezone(LONDON).date()
 
 
 def _describe(error: BaseException) -> str:
