@@ -13,116 +13,16 @@ field names stay plain, so every form posts the same names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable
 from typing import Any
 
 from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.manage import commitments
 from tracker.manage.commitments import CommitmentText, UpdateInput
-from tracker.manage.forms import TrackerForm
+from tracker.manage.forms import DateField, TrackerForm
 from tracker.models import Commitment, CommitmentStatus
-
-DATE_PARTS = ("day", "month", "year")
-
-
-class DateInputField(Field):
-    """A date typed into three boxes, day, month and year (the NHS.UK date input).
-
-    The boxes post as ``<name>-day``, ``<name>-month`` and ``<name>-year``; what was
-    typed is kept in :attr:`parts` so it is shown again after an error. The field's
-    id is the day box's, so the error summary links to it.
-    """
-
-    process_errors: list[Any]
-    errors: list[Any]
-
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.parts: dict[str, str] = dict.fromkeys(DATE_PARTS, "")
-        #: The boxes to mark as wrong; all of them when the date as a whole is wrong.
-        self.error_parts: tuple[str, ...] = ()
-        self._problem: str | None = None
-        self._missing: tuple[str, ...] = ()
-
-    @property
-    def base_id(self) -> str:
-        """The id of the group of boxes; the boxes' ids add ``-day``, ``-month``, ``-year``."""
-        return self.id.removesuffix("-day")
-
-    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
-        self.process_errors = []
-        if data is unset_value:
-            data = self.default() if callable(self.default) else self.default
-        self.object_data = data
-        self.data = data if isinstance(data, date) else None
-        if isinstance(self.data, date):
-            self.parts = {
-                "day": str(self.data.day),
-                "month": str(self.data.month),
-                "year": str(self.data.year),
-            }
-        if formdata is None:
-            return
-        self.parts = {
-            part: (formdata.get(f"{self.name}-{part}") or "").strip()[:10] for part in DATE_PARTS
-        }
-        self.raw_data = [self.parts[part] for part in DATE_PARTS]
-        self.data = None
-        self._missing = tuple(part for part in DATE_PARTS if not self.parts[part])
-        if len(self._missing) == len(DATE_PARTS):
-            return
-        if self._missing:
-            return
-        self.data = _real_date(self.parts)
-        if self.data is None:
-            self._problem = f"{self.label.text} must be a real date"
-
-    @property
-    def is_empty(self) -> bool:
-        return all(not value for value in self.parts.values())
-
-    def pre_validate(self, form: Any) -> None:
-        if self.is_empty:
-            return
-        if self._missing:
-            self.error_parts = self._missing
-            names = " and ".join(self._missing)
-            raise StopValidation(f"{self.label.text} must include a {names}")
-        if self._problem:
-            self.error_parts = DATE_PARTS
-            raise StopValidation(self._problem)
-
-    def mark_error(self, message: str) -> None:
-        """Add a message found by a rule outside the form (a date in the past, say)."""
-        self.errors = [*self.errors, message]
-        self.error_parts = DATE_PARTS
-
-
-def _real_date(parts: Mapping[str, str]) -> date | None:
-    if not all(parts[part].isascii() and parts[part].isdigit() for part in DATE_PARTS):
-        return None
-    if len(parts["year"]) != 4:
-        return None
-    try:
-        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        return None
-
-
-class DateRequired:
-    """The date input must not be left empty."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def __call__(self, form: Any, field: DateInputField) -> None:
-        if field.is_empty:
-            field.error_parts = DATE_PARTS
-            raise StopValidation(self.message)
 
 
 def _whole_number(minimum: int, maximum: int, message: str) -> Any:
@@ -147,22 +47,7 @@ class _PrefixedForm(TrackerForm):
         super().__init__(*args, **kwargs)
         for form_field in self:
             base = f"{id_prefix}{form_field.name}"
-            form_field.id = f"{base}-day" if isinstance(form_field, DateInputField) else base
-
-    def add_problems(self, problems: Mapping[str, str]) -> None:
-        """Show messages from the rules beside the fields they name."""
-        for name, message in problems.items():
-            form_field = getattr(self, name, None)
-            if isinstance(form_field, DateInputField):
-                form_field.mark_error(message)
-            elif form_field is not None:
-                form_field.errors = [*form_field.errors, message]
-            else:
-                self.form_errors.append(message)
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.form_errors) or any(form_field.errors for form_field in self)
+            form_field.id = f"{base}-day" if isinstance(form_field, DateField) else base
 
 
 def _version_number(text: str | None) -> int | None:
@@ -214,7 +99,7 @@ class UpdateForm(_PrefixedForm):
         filters=[_strip],
         validators=[_whole_number(0, 100, "Progress must be a whole number from 0 to 100")],
     )
-    new_target_date = DateInputField("New target date")
+    new_target_date = DateField("New target date")
     reason = TextAreaField(
         "Reason (shown to the public)",
         validators=[
@@ -380,7 +265,7 @@ class EditCommitmentForm(CommitmentTextForm):
 
 class NewCommitmentForm(CommitmentTextForm):
     partner = SelectField("Partner making this commitment", choices=[], validate_choice=False)
-    target_date = DateInputField("Target date", validators=[DateRequired("Enter the target date")])
+    target_date = DateField("Target date", required="Enter the target date")
 
     def __init__(
         self, *args: Any, partners: Iterable[tuple[int, str]] | None = None, **kwargs: Any

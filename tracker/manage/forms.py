@@ -1,15 +1,22 @@
-"""The workspace's forms, and the base form every form in the tracker is made from.
+"""The workspace's form layer: the base form every form in the tracker is made from,
+and the fields the workspace's forms share.
 
 CSRF protection comes with every FlaskForm; :class:`TrackerForm` adds the rule for
-the characters text may hold (tracker/plain_text.py) to every text box.
+the characters text may hold (tracker/plain_text.py) to every text box, and puts the
+messages of a service's :class:`~tracker.manage.problems.InvalidInput` beside the
+fields they name. :class:`DateField` is the one date input. The templates show these
+fields with the macros of ``templates/manage/fields.html``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, StopValidation
 
 from tracker import plain_text
@@ -52,6 +59,117 @@ class TrackerForm(FlaskForm):
                 rule = PlainText(multiline=isinstance(field, TextAreaField))
                 field.validators = [rule, *field.validators]
             return field
+
+    def add_problems(self, problems: Mapping[str, str]) -> None:
+        """Show a service's messages (``InvalidInput.problems``) beside the fields they
+        name; a message for no field of this form goes above the form."""
+        for name, message in problems.items():
+            form_field = self._fields.get(name)
+            if isinstance(form_field, DateField):
+                form_field.mark_error(message)
+            elif form_field is not None:
+                form_field.errors = [*form_field.errors, message]
+            else:
+                self.form_errors.append(message)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form_errors) or any(form_field.errors for form_field in self)
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class DateField(Field):
+    """A date typed as day, month and year in three boxes (the NHS.UK date input).
+
+    The boxes post as ``<name>-day``, ``<name>-month`` and ``<name>-year``; what was
+    typed is kept in :attr:`parts`, so it is shown again beside an error. The field's
+    id is the day box's, so the error summary links to the first box. ``required`` is
+    the message when all three are left empty (None: the date is optional).
+
+    As the NHS.UK pattern asks, a date with a box left empty says which
+    ("Target date must include a month and year") and marks only those boxes
+    (:attr:`error_parts`); a date that does not exist marks all three.
+    """
+
+    process_errors: list[Any]
+    errors: list[Any]
+
+    def __init__(
+        self,
+        label: str | None = None,
+        validators: Sequence[Any] | None = None,
+        *,
+        required: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.id = f"{self.name}-day"
+        self.required = required
+        self.parts: dict[str, str] = dict.fromkeys(DATE_PARTS, "")
+        #: The boxes to mark as wrong.
+        self.error_parts: tuple[str, ...] = ()
+
+    @property
+    def base_id(self) -> str:
+        """The id of the group of boxes; the boxes' ids add ``-day``, ``-month``, ``-year``."""
+        return self.id.removesuffix("-day")
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.parts.values())
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = data if isinstance(data, date) else None
+        if self.data is not None:
+            self.parts = {part: str(getattr(self.data, part)) for part in DATE_PARTS}
+        if formdata is None:
+            return
+        self.parts = {
+            part: str(formdata.get(f"{self.name}-{part}") or "").strip()[:10] for part in DATE_PARTS
+        }
+        self.raw_data = [self.parts[part] for part in DATE_PARTS]
+        self.data = None
+        missing = tuple(part for part in DATE_PARTS if not self.parts[part])
+        if len(missing) == len(DATE_PARTS):
+            return
+        label = self.label.text
+        if missing:
+            self.error_parts = missing
+            self.process_errors.append(f"{label} must include a {' and '.join(missing)}")
+            return
+        self.data = _real_date(self.parts)
+        if self.data is None:
+            self.error_parts = DATE_PARTS
+            self.process_errors.append(f"{label} must be a real date, like 15 3 2026")
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+        if self.is_empty and self.required:
+            self.error_parts = DATE_PARTS
+            raise StopValidation(self.required)
+
+    def mark_error(self, message: str) -> None:
+        """Add a message found by a rule outside the form (a date in the past, say)."""
+        self.errors = [*self.errors, message]
+        self.error_parts = DATE_PARTS
+
+
+def _real_date(parts: Mapping[str, str]) -> date | None:
+    if not all(parts[part].isascii() and parts[part].isdigit() for part in DATE_PARTS):
+        return None
+    if len(parts["year"]) != 4:
+        return None
+    try:
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        return None
 
 
 class SignInForm(TrackerForm):

@@ -9,17 +9,15 @@ messages the views add to these forms' fields.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from tracker.manage import records
-from tracker.manage.forms import TrackerForm
+from tracker.manage.forms import DateField, TrackerForm
 from tracker.models import EngagementKind, PartnerKind
 
 ENGAGEMENT_KINDS = {kind.value: kind for kind in EngagementKind}
@@ -33,63 +31,6 @@ def strip(value: Any) -> Any:
 
 
 # --- Fields -------------------------------------------------------------------------
-
-
-class DatePartsField(Field):
-    """A date typed as day, month and year in three boxes (the NHS date input).
-
-    The boxes are named ``<name>-day``, ``<name>-month`` and ``<name>-year``; what
-    was typed is kept in ``parts`` so the form can show it again beside an error.
-    The field's id is the day box's, so the error summary links to the first box.
-    """
-
-    PARTS = ("day", "month", "year")
-
-    def __init__(
-        self,
-        label: str | None = None,
-        validators: Sequence[Any] | None = None,
-        *,
-        required: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.id = f"{self.name}-day"
-        #: The message when nothing was typed; None when the date is optional.
-        self.required = required
-        self.parts = dict.fromkeys(self.PARTS, "")
-
-    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
-        self.process_errors = []
-        if data is unset_value:
-            data = self.default
-        self.object_data = data
-        self.data = data
-        if isinstance(data, date):
-            self.parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
-        if formdata is None:
-            return
-        self.parts = {
-            part: str(formdata.get(f"{self.name}-{part}", "")).strip()[:8] for part in self.PARTS
-        }
-        self.raw_data = list(self.parts.values())
-        self.data = None
-        if not any(self.parts.values()):
-            return
-        day, month, year = self.parts["day"], self.parts["month"], self.parts["year"]
-        label = self.label.text
-        try:
-            if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
-                raise ValueError(label)
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            self.process_errors.append(f"{label} must be a real date, like 15 3 2026")
-
-    def pre_validate(self, form: Any) -> None:
-        if self.process_errors:
-            raise StopValidation()
-        if self.data is None and self.required:
-            raise StopValidation(self.required)
 
 
 class WholeNumberField(Field):
@@ -241,8 +182,8 @@ class EngagementForm(TrackerForm):
     )
     kind = _kind("Kind of engagement", EngagementKind, "Choose the kind of engagement")
     summary = _text(TextAreaField, "Summary", records.SUMMARY_MAX)
-    started_on = DatePartsField("Start date", required="Enter the date the engagement started")
-    ended_on = DatePartsField("End date")
+    started_on = DateField("Start date", required="Enter the date the engagement started")
+    ended_on = DateField("End date")
     area = ChoiceField("Area", message="Choose an area from the list")
     organising_partner = ChoiceField("Organising partner", message="Choose a partner from the list")
     communities = ChoicesField(
@@ -311,7 +252,7 @@ class IssueForm(TrackerForm):
         required="Enter what residents said",
     )
     quotes = _text(TextAreaField, "Quotes", records.QUOTES_MAX)
-    raised_on = DatePartsField("Date raised", required="Enter the date residents raised this")
+    raised_on = DateField("Date raised", required="Enter the date residents raised this")
     people_count = WholeNumberField("Number of people who raised it")
     themes = ChoicesField("Themes", message="Choose themes from the list")
     areas = ChoicesField("Areas", message="Choose areas from the list")

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
@@ -21,6 +20,7 @@ from tracker.converters import Reference
 from tracker.db import get_session
 from tracker.errors import RecordNotFound
 from tracker.manage import auth, blueprint, records
+from tracker.manage.forms import TrackerForm
 from tracker.manage.permissions import (
     ALL_ROLES,
     TEAM_ROLES,
@@ -70,7 +70,7 @@ def _number(reference: Reference) -> int:
     return reference.number
 
 
-def _saved(form: FlaskForm, write: Callable[[], T]) -> T | None:
+def _saved(form: TrackerForm, write: Callable[[], T]) -> T | None:
     """The posted form checked, then ``write`` done; None, with every problem on the
     form's fields, when the input or a rule of the record refuses it."""
     if not form.validate():
@@ -79,12 +79,7 @@ def _saved(form: FlaskForm, write: Callable[[], T]) -> T | None:
         return write()
     except records.InvalidInput as invalid:
         get_session().rollback()
-        for name, message in invalid.problems.items():
-            field = form._fields.get(name)
-            if field is None:
-                form.form_errors.append(message)
-            else:
-                field.errors = [*field.errors, message]
+        form.add_problems(invalid.problems)
         return None
 
 
