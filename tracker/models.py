@@ -334,6 +334,11 @@ class LeadPartnerChange(SQLModel, table=True):
 # --- we will, we did ------------------------------------------------------------
 
 
+#: An open commitment (neither Delivered nor Not going ahead, as
+#: tracker.rules.CLOSED_STATUSES says), as the condition of a partial index.
+_OPEN_COMMITMENT = "status NOT IN ('delivered', 'not_going_ahead')"
+
+
 class Commitment(SQLModel, table=True):
     """ "We will": one partner's promise about one issue."""
 
@@ -342,11 +347,31 @@ class Commitment(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_commitment_partner_status", "partner_id", "status"),
         sa.Index("ix_commitment_status_target_date", "status", "target_date"),
-        # The orders of the lists, each with the number that breaks ties (migration 0010).
-        sa.Index("ix_commitment_committed_on_number", "committed_on", "number"),
+        # The orders of the lists, each with the number that breaks ties (migrations
+        # 0010 and 0011). Newest first also holds the columns the Overdue filter tests.
+        sa.Index(
+            "ix_commitment_committed_on_listed", "committed_on", "number", "target_date", "status"
+        ),
         sa.Index("ix_commitment_target_date_number", "target_date", "number"),
         sa.Index("ix_commitment_last_update_on_number", "last_update_on", "number"),
         sa.Index("ix_commitment_issue_status", "issue_id", "status"),
+        # Only the open commitments, the ones Overdue and No recent update can select:
+        # the short lists read their first five entries (migration 0011). The first
+        # is in order of last activity (tracker.rules.last_activity_on_clause).
+        sa.Index(
+            "ix_commitment_open_last_activity",
+            sa.text("coalesce(last_update_on, committed_on)"),
+            "number",
+            postgresql_where=sa.text(_OPEN_COMMITMENT),
+            sqlite_where=sa.text(_OPEN_COMMITMENT),
+        ),
+        sa.Index(
+            "ix_commitment_open_target_date",
+            "target_date",
+            "number",
+            postgresql_where=sa.text(_OPEN_COMMITMENT),
+            sqlite_where=sa.text(_OPEN_COMMITMENT),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

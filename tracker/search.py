@@ -79,8 +79,17 @@ def _fts5_match(terms: tuple[str, ...]) -> str:
     return " ".join(f'"{term}"*' for term in terms)
 
 
-def _tsquery(terms: tuple[str, ...]) -> str:
-    return " & ".join(f"{term}:*" for term in terms)
+def _tsquery(terms: tuple[str, ...]) -> sa.ScalarSelect[Any]:
+    """The words as a PostgreSQL ``tsquery``, every word a prefix, all required.
+
+    Given as a subquery, computed once per statement, so the planner does not see
+    the words: it then always finds the matches in the GIN index. Seeing a common
+    word ("appointments" is in a quarter of the issues), it would instead test every
+    row's ``search_vector``, which costs several times more for a prefix term than
+    reading the index (docs/query-plans.md, "Search").
+    """
+    words = " & ".join(f"{term}:*" for term in terms)
+    return sa.select(sa.func.to_tsquery("english", words)).scalar_subquery()
 
 
 def issue_relevance(session: Session, query: SearchQuery) -> sa.Subquery:
@@ -90,7 +99,7 @@ def issue_relevance(session: Session, query: SearchQuery) -> sa.Subquery:
     commitments; its relevance is its best match.
     """
     if session.get_bind().dialect.name == "postgresql":
-        tsquery = sa.func.to_tsquery("english", _tsquery(query.terms))
+        tsquery = _tsquery(query.terms)
         issue_vector: sa.ColumnClause[Any] = sa.literal_column("issue.search_vector")
         commitment_vector: sa.ColumnClause[Any] = sa.literal_column("commitment.search_vector")
         own = sa.select(
@@ -137,7 +146,7 @@ def commitment_relevance(session: Session, query: SearchQuery) -> sa.Subquery:
     A commitment matches on its title, description or success measure.
     """
     if session.get_bind().dialect.name == "postgresql":
-        tsquery = sa.func.to_tsquery("english", _tsquery(query.terms))
+        tsquery = _tsquery(query.terms)
         vector: sa.ColumnClause[Any] = sa.literal_column("commitment.search_vector")
         return (
             sa.select(

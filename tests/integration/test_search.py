@@ -80,6 +80,18 @@ def test_an_issue_is_found_by_the_text_of_its_commitments(session: Session) -> N
     assert found_issues(session, "treatment centre") == [issue.id]
 
 
+def test_an_issue_matched_by_itself_and_its_commitments_is_found_once_by_its_best_match(
+    session: Session,
+) -> None:
+    # A match on what residents said counts for more than the same words in a commitment.
+    own = make_issue(session, title="Dental appointments for children")
+    make_commitment(session, issue=own, title="Book dental appointments online")
+    through_commitment = make_issue(session, title="Hard to see a dentist")
+    make_commitment(session, issue=through_commitment, title="Dental appointments for children")
+
+    assert found_issues(session, "dental appointments") == [own.id, through_commitment.id]
+
+
 def test_a_commitment_is_found_by_its_description_and_success_measure(session: Session) -> None:
     wanted = make_commitment(
         session,

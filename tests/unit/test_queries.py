@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from tracker.models import Commitment
 from tracker.queries.commitments import CommitmentFilters, parse_commitment_filters
 from tracker.queries.filters import COMMITMENT_STATUS_FILTERS
 from tracker.queries.issues import IssueFilters, parse_issue_filters
 from tracker.queries.pagination import LAST_PAGE_TRIED, PAGE_SIZE, Page, rows_of_page
-from tracker.rules import percentage
+from tracker.rules import CLOSED_STATUSES, percentage
 
 
 @pytest.mark.parametrize(
@@ -163,3 +166,18 @@ def test_an_empty_list_has_one_empty_page():
 
     assert rows_of_page(1, fetch, count=lambda: 0) == ([], 1, 0)
     assert rows_of_page(4, fetch, count=lambda: 0) == ([], 1, 0)
+
+
+@pytest.mark.parametrize(
+    "name", ["ix_commitment_open_last_activity", "ix_commitment_open_target_date"]
+)
+def test_the_open_commitment_indexes_leave_out_exactly_the_closed_statuses(name):
+    # The short lists' filters name the closed statuses; the indexes serve them only
+    # while the indexes' condition names the same ones.
+    index = next(index for index in Commitment.__table__.indexes if index.name == name)
+    for dialect in ("postgresql", "sqlite"):
+        condition = str(index.dialect_options[dialect]["where"])
+        assert condition.startswith("status NOT IN (")
+        assert set(re.findall(r"'(\w+)'", condition)) == {
+            status.value for status in CLOSED_STATUSES
+        }
