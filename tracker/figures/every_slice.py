@@ -13,13 +13,16 @@ list filters:
 - an area holds the issues of the areas within it (a borough, its neighbourhoods).
 
 Medians use :func:`~tracker.figures.counting.median_clause` partitioned by slice.
+The issue counts also find each slice's issues awaiting a response longest (the
+short list its page shows), numbered within the slice with ``row_number``, so a page
+loads those few issues by id instead of searching for them.
 :class:`FigureSet` is plain data, written to JSON and shared by every process
 (:mod:`tracker.figures.snapshot`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -37,7 +40,7 @@ from tracker.figures.counting import (
     issue_figure_clauses,
     median_clause,
 )
-from tracker.figures.slices import SliceKind
+from tracker.figures.slices import SHORT_LIST_SIZE, SliceKind
 from tracker.models import (
     Area,
     Commitment,
@@ -48,7 +51,13 @@ from tracker.models import (
     IssueThemeLink,
 )
 from tracker.queries.filters import OPEN, TARGET_MOVED, commitment_status_clause
-from tracker.rules import days_between, last_activity_on_clause, on_day, slip_days_clause
+from tracker.rules import (
+    days_between,
+    last_activity_on_clause,
+    on_day,
+    slip_days_clause,
+    waiting_longest_first,
+)
 
 #: The record id the whole system is filed under.
 SYSTEM_ID = 0
@@ -63,6 +72,10 @@ class FigureSet:
     system: Figures
     #: Every slice with records, by kind and record id; a slice not here has none.
     slices: Mapping[SliceKind, Mapping[int, Figures]]
+    #: By kind and record id (the whole system's under :data:`SYSTEM_ID`), the ids of
+    #: the :data:`SHORT_LIST_SIZE` issues awaiting a response longest, longest waiting
+    #: first; a slice not here has none. ``None`` in a snapshot stored before they were.
+    waiting_longest: Mapping[SliceKind, Mapping[int, Sequence[int]]] | None = None
 
     def of(self, kind: SliceKind, record_id: int | None) -> Figures:
         """A slice's figures (the whole system's for the system slice)."""
@@ -71,8 +84,17 @@ class FigureSet:
         assert record_id is not None
         return self.slices.get(kind, {}).get(record_id) or Figures.nothing()
 
+    def waiting_longest_of(self, kind: SliceKind, record_id: int | None) -> list[int] | None:
+        """The ids of a slice's issues awaiting a response longest, longest waiting
+        first, or ``None`` if not known (a snapshot stored before they were kept)."""
+        if self.waiting_longest is None:
+            return None
+        key = SYSTEM_ID if kind is SliceKind.SYSTEM else record_id
+        assert key is not None
+        return list(self.waiting_longest.get(kind, {}).get(key, ()))
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "today": self.today.isoformat(),
             "threshold_days": self.threshold_days,
             "system": self.system.to_json(),
@@ -81,6 +103,12 @@ class FigureSet:
                 for kind, found in self.slices.items()
             },
         }
+        if self.waiting_longest is not None:
+            data["waiting_longest"] = {
+                kind.value: {str(record_id): list(ids) for record_id, ids in found.items()}
+                for kind, found in self.waiting_longest.items()
+            }
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FigureSet:
@@ -93,6 +121,12 @@ class FigureSet:
                     int(record_id): Figures.from_json(f) for record_id, f in found.items()
                 }
                 for kind, found in data["slices"].items()
+            },
+            waiting_longest=None
+            if "waiting_longest" not in data
+            else {
+                SliceKind(kind): {int(record_id): ids for record_id, ids in found.items()}
+                for kind, found in data["waiting_longest"].items()
             },
         )
 
@@ -161,7 +195,8 @@ def _flag(clause: ColumnElement[bool], name: str) -> ColumnElement[int]:
 
 
 def _issue_rows() -> sa.CTE:
-    """Every issue, once, with its figure flags and its days to a first commitment."""
+    """Every issue, once, with its figure flags, its days to a first commitment and
+    its place in the order of a list of issues awaiting a response."""
     first = (
         sa.select(
             col(Commitment.issue_id).label("issue_id"),
@@ -178,6 +213,7 @@ def _issue_rows() -> sa.CTE:
             col(Issue.id).label("issue_id"),
             *flags,
             days_between(first.c.first_on, col(Issue.raised_on)).label("days_to_first"),
+            sa.func.row_number().over(order_by=waiting_longest_first()).label("waiting_order"),
         )
         .outerjoin(first, first.c.issue_id == col(Issue.id))
         .cte("issue_rows")
@@ -235,22 +271,80 @@ def _commitments_by_slice(rows: sa.CTE, slices: sa.Subquery) -> sa.Subquery:
     return _with_slices(rows, "commitments", [made_by, about])
 
 
-def _sums(
-    session: Session, by_slice: sa.Subquery, names: list[str], total: str
-) -> dict[tuple[SliceKind, int], dict[str, int]]:
-    """Per (kind, record id): how many rows (as ``total``) and each flag's sum."""
-    statement = sa.select(
+def _sums_statement(by_slice: sa.Subquery, names: list[str], total: str) -> AnySelect:
+    """The statement :func:`_sums` runs."""
+    return sa.select(
         by_slice.c.kind,
         by_slice.c.record_id,
         sa.func.count().label(total),
         *(sa.func.sum(by_slice.c[name]).label(name) for name in names),
     ).group_by(by_slice.c.kind, by_slice.c.record_id)
+
+
+def _sums(
+    session: Session, by_slice: sa.Subquery, names: list[str], total: str
+) -> dict[tuple[SliceKind, int], dict[str, int]]:
+    """Per (kind, record id): how many rows (as ``total``) and each flag's sum."""
     found = {}
-    for row in session.execute(statement).mappings():
+    for row in session.execute(_sums_statement(by_slice, names, total)).mappings():
         found[(_KINDS[row["kind"]], int(row["record_id"]))] = {
             name: int(row[name] or 0) for name in (total, *names)
         }
     return found
+
+
+def _waiting_longest(issues: sa.Subquery) -> sa.Subquery:
+    """Per (kind, record id) with any, the ids of the slice's issues awaiting a
+    response longest, one column for each of the first :data:`SHORT_LIST_SIZE` places.
+
+    Only issues awaiting a response are numbered: numbering every issue of every
+    slice costs more, and makes PostgreSQL expect a statement costly enough to compile.
+    """
+    place = sa.func.row_number().over(
+        partition_by=(issues.c.kind, issues.c.record_id), order_by=issues.c.waiting_order
+    )
+    placed = (
+        sa.select(issues.c.kind, issues.c.record_id, issues.c.issue_id, place.label("place"))
+        .where(issues.c.issues_awaiting_response == 1)
+        .subquery("placed")
+    )
+    return (
+        sa.select(
+            placed.c.kind,
+            placed.c.record_id,
+            *(
+                sa.func.min(sa.case((placed.c.place == n, placed.c.issue_id))).label(f"waiting_{n}")
+                for n in range(1, SHORT_LIST_SIZE + 1)
+            ),
+        )
+        .where(placed.c.place <= SHORT_LIST_SIZE)
+        .group_by(placed.c.kind, placed.c.record_id)
+        .subquery("waiting_longest")
+    )
+
+
+def _issue_sums(
+    session: Session, issues: sa.Subquery, names: list[str]
+) -> tuple[dict[tuple[SliceKind, int], dict[str, int]], dict[SliceKind, dict[int, list[int]]]]:
+    """The issue counts per (kind, record id) and, in the same statement, the ids of
+    each slice's issues awaiting a response longest, longest waiting first."""
+    sums = _sums_statement(issues, names, "issues_raised").subquery("sums")
+    waiting = _waiting_longest(issues)
+    places = [f"waiting_{n}" for n in range(1, SHORT_LIST_SIZE + 1)]
+    statement = sa.select(sums, *(waiting.c[place] for place in places)).outerjoin(
+        waiting, sa.and_(waiting.c.kind == sums.c.kind, waiting.c.record_id == sums.c.record_id)
+    )
+    counts: dict[tuple[SliceKind, int], dict[str, int]] = {}
+    longest: dict[SliceKind, dict[int, list[int]]] = {}
+    for row in session.execute(statement).mappings():
+        kind, record_id = _KINDS[row["kind"]], int(row["record_id"])
+        counts[(kind, record_id)] = {
+            name: int(row[name] or 0) for name in ("issues_raised", *names)
+        }
+        ids = [int(row[place]) for place in places if row[place] is not None]
+        if ids:
+            longest.setdefault(kind, {})[record_id] = ids
+    return counts, longest
 
 
 def _medians(
@@ -280,7 +374,8 @@ def _medians(
 
 
 def every_slice_figures(session: Session, today: date, threshold_days: int) -> FigureSet:
-    """The figures of the whole system and of every slice with records, in three queries."""
+    """The figures of the whole system and of every slice with records, and each one's
+    issues awaiting a response longest, in three queries."""
     issue_rows = _issue_rows()
     commitment_rows = _commitment_rows(today, threshold_days)
     # One object, however many times a statement uses it: its CTE is named.
@@ -293,7 +388,7 @@ def every_slice_figures(session: Session, today: date, threshold_days: int) -> F
         for name, clause in commitment_figure_clauses(today, threshold_days).items()
         if clause is not None
     ]
-    issue_sums = _sums(session, issues, issue_names, "issues_raised")
+    issue_sums, waiting_longest = _issue_sums(session, issues, issue_names)
     commitment_sums = _sums(session, commitments, commitment_names, "commitments_made")
     medians = _medians(session, issues, commitments)
 
@@ -313,4 +408,10 @@ def every_slice_figures(session: Session, today: date, threshold_days: int) -> F
             system = figures
         else:
             by_slice.setdefault(kind, {})[record_id] = figures
-    return FigureSet(today=today, threshold_days=threshold_days, system=system, slices=by_slice)
+    return FigureSet(
+        today=today,
+        threshold_days=threshold_days,
+        system=system,
+        slices=by_slice,
+        waiting_longest=waiting_longest,
+    )

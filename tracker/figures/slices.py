@@ -23,6 +23,9 @@ from tracker.queries.filters import (
     issue_theme_clause,
 )
 
+#: How many records the short lists on the home page and scorecards show.
+SHORT_LIST_SIZE = 5
+
 
 class SliceKind(enum.StrEnum):
     SYSTEM = "system"

@@ -26,6 +26,7 @@ from tracker.figures.catalogue import Figures
 from tracker.figures.counting import AnySelect, Scorecard
 from tracker.figures.every_slice import FigureSet
 from tracker.figures.slices import (
+    SHORT_LIST_SIZE,
     Slice,
     SliceKind,
     area_slice,
@@ -53,10 +54,6 @@ from tracker.rules import (
     no_recent_update,
     waiting_longest_first,
 )
-
-#: How many records the short lists on the home page and scorecards show.
-SHORT_LIST_SIZE = 5
-
 
 # --- Short lists -----------------------------------------------------------------
 
@@ -152,18 +149,30 @@ def recently_updated_commitments(
 
 
 def longest_awaiting_issues(
-    session: Session, slice_: Slice, today: date, limit: int = SHORT_LIST_SIZE
+    session: Session, slice_: Slice, today: date, figures: FigureSet
 ) -> list[AwaitingIssue]:
-    """A slice's issues awaiting a response, longest waiting first (one query)."""
+    """A slice's :data:`SHORT_LIST_SIZE` issues awaiting a response, longest waiting
+    first (one query).
+
+    Finding them means passing over every older issue that has a commitment, so
+    ``figures`` holds their ids, found for every slice at once; the query loads just
+    those. The figures can be a few seconds older than the records, so the list's own
+    filter still applies: an issue that has had a response since is left out. From a
+    snapshot stored before the ids were kept, the list is found directly.
+    """
     conditions = [issue_state_clause(ResponseState.AWAITING_RESPONSE.value)]
     if slice_.issues is not None:
         conditions.append(slice_.issues)
+    ids = figures.waiting_longest_of(slice_.kind, slice_.record_id)
+    if ids is not None:
+        # Even with no ids the query runs, so a page's query count stays fixed.
+        conditions.append(col(Issue.id).in_(ids))
     issues = session.exec(
         select(Issue)
         .where(*conditions)
         .options(joinedload(relationship(Issue.lead_partner)))
         .order_by(*waiting_longest_first())
-        .limit(limit)
+        .limit(SHORT_LIST_SIZE)
     ).all()
     awaiting = []
     for issue in issues:
@@ -263,7 +272,7 @@ def home_page(session: Session, today: date, threshold_days: int) -> HomePage:
     return HomePage(
         scorecard=Scorecard(slice=system, figures=figures.system, system=figures.system),
         recently_updated=recently_updated_commitments(session, today, threshold_days),
-        longest_awaiting=longest_awaiting_issues(session, system, today),
+        longest_awaiting=longest_awaiting_issues(session, system, today, figures),
         directory=slice_directory(session),
     )
 
@@ -329,7 +338,7 @@ def slice_page(
         ),
         overdue=most_overdue_commitments(session, slice_, today, threshold_days),
         no_recent_update=longest_silent_commitments(session, slice_, today, threshold_days),
-        awaiting=longest_awaiting_issues(session, slice_, today),
+        awaiting=longest_awaiting_issues(session, slice_, today, figures),
     )
 
 
