@@ -10,7 +10,6 @@ and then reused.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,7 +31,7 @@ def rendered_once(name: str, macro: Callable[[Any], Any], params: Mapping[str, A
     Only for macros whose markup depends on nothing but ``params``: the NHS.UK
     components, and our own macros that only pass parameters on to one.
     """
-    key = (name, json.dumps(_plain(params), sort_keys=True, default=repr))
+    key = (name, parameters_key(params))
     found = _remembered.get(key)
     if found is not None:
         return found
@@ -47,15 +46,15 @@ def rendered_once(name: str, macro: Callable[[Any], Any], params: Mapping[str, A
     return rendered
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as JSON can hold it, keeping markup apart from text that looks the same
-    (a macro escapes the one and not the other)."""
-    if isinstance(value, Markup):
-        return {"markup": str(value)}
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return repr(value)
+def parameters_key(params: Mapping[str, Any]) -> str:
+    """Text that is equal for two sets of parameters only when a macro given either
+    would write the same markup.
+
+    ``repr`` keeps markup apart from text that looks the same (``Markup('<b>')``
+    against ``'<b>'``: a macro escapes the one and not the other), and a number
+    apart from its digits as text. It is the cheapest such key by far: converting
+    the parameters first cost more than a select's whole rendering. Parameters
+    written in another order make another key, which costs a second rendering,
+    never a wrong one.
+    """
+    return repr(params)
