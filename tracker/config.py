@@ -22,6 +22,9 @@ DEFAULT_NO_RECENT_UPDATE_DAYS = 90
 # Public pages a proxy may serve from its own copy (see tracker/public/cache.py).
 DEFAULT_PAGE_CACHE_PROXY_SECONDS = 5
 DEFAULT_PAGE_CACHE_STALE_SECONDS = 15
+# While a page is rendered after a write, others are sent its latest copy if it is
+# at most this old (see tracker/public/cache.py).
+DEFAULT_PAGE_CACHE_RENDERING_STALE_SECONDS = 5
 DEFAULT_FIGURES_REFRESH_SECONDS = 5
 
 # Staff sign-in (see tracker/manage/services.py and tracker/manage/auth.py).
@@ -298,6 +301,14 @@ def settings_from_environment(
         ),
         "PAGE_CACHE_STALE_SECONDS": _int_setting(
             env, "PAGE_CACHE_STALE_SECONDS", DEFAULT_PAGE_CACHE_STALE_SECONDS, minimum=0
+        ),
+        # While one request renders a page after a write, others for it are sent the
+        # latest copy, if it showed the site at most this many seconds ago (0: never).
+        "PAGE_CACHE_RENDERING_STALE_SECONDS": _int_setting(
+            env,
+            "PAGE_CACHE_RENDERING_STALE_SECONDS",
+            DEFAULT_PAGE_CACHE_RENDERING_STALE_SECONDS,
+            minimum=0,
         ),
         # Figures are computed once per data version and shared (tracker/figures/snapshot.py):
         # while writes keep coming, at most once in this many seconds; pages show the

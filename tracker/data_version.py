@@ -75,7 +75,9 @@ logger = logging.getLogger(__name__)
 _signals = Namespace()
 #: Sent, with the session as sender, once a transaction that took words off the
 #: public record (a hidden update) has committed: any copy of a page rendered
-#: before it must go. Never sent for a transaction that was rolled back.
+#: before it must go. ``stamp`` is the data version that transaction committed
+#: (pages rendered at it or later no longer hold the words), or None if it is not
+#: known. Never sent for a transaction that was rolled back.
 records_redacted = _signals.signal("records-redacted")
 
 
@@ -161,7 +163,7 @@ def _announce_after_commit(session: Session) -> None:
     if advanced is not None and isinstance(publisher, PublishedVersion):
         publisher.publish(advanced)
     if session.info.pop(_REDACTED, False):
-        records_redacted.send(session)
+        records_redacted.send(session, stamp=advanced)
 
 
 def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:

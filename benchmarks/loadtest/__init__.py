@@ -18,11 +18,16 @@ wrk sends ``Accept-Encoding: gzip`` as browsers do.
 
 The figures are printed and written to the ``loadtest`` section of
 docs/benchmarks.md, one block per ``--label`` (``before`` and ``after`` a change),
-with the date, the machine, its load average and the command.
+with the date, the machine, its load average and the command. ``--only`` measures
+one part (``warm``, ``cold`` or ``mixed``) and only prints it; ``--breakdown`` also
+notes how each request of the mixed run was answered (``breakdown.py``) and prints a
+summary: pages served from the cache or rendered, renders of the same page at the
+same data version, and the time each kind took inside the app.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import random
@@ -38,11 +43,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -62,6 +68,8 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/11"
 DEFAULT_DATABASE_NAME = "tracker_loadtest"
 DEFAULT_SECONDS = 10
+#: The parts of a whole run, in the order they are measured.
+PARTS = ("warm", "mixed", "cold")
 CONNECTIONS = 16
 WRK_THREADS = 2
 WORKERS = 4
@@ -137,6 +145,10 @@ class Settings:
     #: A checkout of other code to serve (for "before" figures), or None for this one.
     source: Path | None
     command: str
+    #: The parts to measure: "warm", "cold", "mixed".
+    parts: tuple[str, ...] = PARTS
+    #: Note how each request of the mixed run was answered (see breakdown.py).
+    breakdown: bool = False
 
 
 def default_database_url() -> str:
@@ -303,8 +315,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(settings: Settings, log_dir: Path, *, page_cache: bool) -> Iterator[str]:
-    """gunicorn as the README runs it; yields its base address."""
+def gunicorn(
+    settings: Settings, log_dir: Path, *, page_cache: bool, breakdown: Path | None = None
+) -> Iterator[str]:
+    """gunicorn as the README runs it; yields its base address. With ``breakdown``,
+    each request is noted in that file (see breakdown.py)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {
@@ -319,9 +334,17 @@ def gunicorn(settings: Settings, log_dir: Path, *, page_cache: bool) -> Iterator
         "PAGE_CACHE_DISABLED": "0" if page_cache else "1",
     }
     command = [_venv_bin("gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
+    config = None
     if settings.source is not None:
         environment["PYTHONPATH"] = str(settings.source)
-        command += ["--chdir", str(settings.source), "--config", str(HERE / "older_code.py")]
+        environment["LOADTEST_OLDER_CODE"] = "1"
+        command += ["--chdir", str(settings.source)]
+        config = HERE / "older_code.py"
+    if breakdown is not None:
+        environment["LOADTEST_BREAKDOWN_FILE"] = str(breakdown)
+        config = HERE / "breakdown.py"
+    if config is not None:
+        command += ["--config", str(config)]
     command.append("tracker:create_app()")
     log = (log_dir / f"gunicorn-{'warm' if page_cache else 'cold'}.log").open("w")
     server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
@@ -478,12 +501,14 @@ def an_update_a_second(settings: Settings) -> Iterator[Writes]:
 @dataclass
 class Results:
     pages: dict[str, str]
-    warm: ServerRun
-    cold: ServerRun
-    mixed: Paired
-    writes: Writes
     load_average: float
     machine: str
+    warm: ServerRun | None = None
+    cold: ServerRun | None = None
+    mixed: Paired | None = None
+    writes: Writes | None = None
+    #: How each request of the mixed run was answered (``--breakdown``).
+    breakdown: list[dict[str, Any]] | None = None
 
 
 def run(settings: Settings) -> Results:
@@ -497,21 +522,45 @@ def run(settings: Settings) -> Results:
     pages = public_pages(settings.database_url)
     load_average = os.getloadavg()[0]
     machine = machine_description([BenchmarkDatabase(settings.database_url)])
+    results = Results(pages, load_average, machine)
     with tempfile.TemporaryDirectory(prefix="tracker-loadtest-") as directory:
         log_dir = Path(directory)
-        print("Page cache on (warm):", flush=True)
-        with gunicorn(settings, log_dir, page_cache=True) as base:
-            warm = measure_server(base, pages, settings.seconds, warm=True)
-            print("Mixed: every page in turn, an update posted each second:", flush=True)
-            for path in pages.values():
-                fetch(base + path)
-            with an_update_a_second(settings) as writes:
-                mixed = paired(base, "/", settings.seconds * 3, rotation=list(pages.values()))
-            print(f"  mixed: {share(mixed.share)} of trivial, {writes.posted} updates")
-        print("Page cache off (cold):", flush=True)
-        with gunicorn(settings, log_dir, page_cache=False) as base:
-            cold = measure_server(base, pages, settings.seconds, warm=False)
-    return Results(pages, warm, cold, mixed, writes, load_average, machine)
+        notes = log_dir / "breakdown.jsonl" if settings.breakdown else None
+        if "warm" in settings.parts or "mixed" in settings.parts:
+            with gunicorn(settings, log_dir, page_cache=True, breakdown=notes) as base:
+                if "warm" in settings.parts:
+                    print("Page cache on (warm):", flush=True)
+                    results.warm = measure_server(base, pages, settings.seconds, warm=True)
+                if "mixed" in settings.parts:
+                    measure_mixed(base, pages, settings, results, notes)
+        if "cold" in settings.parts:
+            print("Page cache off (cold):", flush=True)
+            with gunicorn(settings, log_dir, page_cache=False) as base:
+                results.cold = measure_server(base, pages, settings.seconds, warm=False)
+    return results
+
+
+def measure_mixed(
+    base: str, pages: dict[str, str], settings: Settings, results: Results, notes: Path | None
+) -> None:
+    """Every page in turn for three measurements' time, an update posted each second."""
+    print("Mixed: every page in turn, an update posted each second:", flush=True)
+    for path in pages.values():
+        fetch(base + path)
+    if notes is not None:
+        notes.write_text("")  # only the mixed run's own requests
+    with an_update_a_second(settings) as writes:
+        mixed = paired(base, "/", settings.seconds * 3, rotation=list(pages.values()))
+    page = mixed.page
+    print(
+        f"  mixed: {share(mixed.share)} of trivial, {writes.posted} updates, "
+        f"p50 {page.p50_ms:,.1f} ms, p99 {page.p99_ms:,.1f} ms, {page.failed} failed",
+        flush=True,
+    )
+    results.mixed, results.writes = mixed, writes
+    if notes is not None:
+        lines = notes.read_text().splitlines()
+        results.breakdown = [json.loads(line) for line in lines if line.strip()]
 
 
 def _check_redis(url: str) -> None:
@@ -542,12 +591,109 @@ def _row(measured: Paired) -> list[str]:
     ]
 
 
+def mixed_line(results: Results, seconds: int) -> str:
+    """The mixed run in one sentence."""
+    assert results.mixed is not None and results.writes is not None
+    mixed = results.mixed.page
+    failed_writes = f", {len(results.writes.failed)} failed" if results.writes.failed else ""
+    return (
+        f"Mixed (the {len(results.pages)} pages in turn, page cache on, "
+        f"{results.writes.posted} updates posted{failed_writes} in {seconds * 3} s): "
+        f"{mixed.requests_per_second:,.1f} req/s, "
+        f"{share(results.mixed.share)} of the trivial page's "
+        f"{results.mixed.trivial.requests_per_second:,.0f} req/s just before; "
+        f"p50 {mixed.p50_ms:,.1f} ms, "
+        f"p99 {mixed.p99_ms:,.1f} ms, {mixed.failed} failed."
+    )
+
+
+def _percentile(values: Sequence[float], percent: int) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, len(ordered) * percent // 100)]
+
+
+def _answered(note: dict[str, Any]) -> str:
+    if note["status"] == 304:
+        return "304 not modified"
+    if note["rendered"]:
+        return "rendered with older figures" if note["older_figures"] else "rendered"
+    return "from the cache" if note["etag"] else "a copy kept a moment or an older copy (no ETag)"
+
+
+def summarise(notes: list[dict[str, Any]]) -> str:
+    """How the mixed run's requests were answered, and what the slow ones had in common."""
+    if not notes:
+        return "No requests were noted."
+    lines = [
+        f"{len(notes)} requests (time inside the app; wrk's latency adds the queue):",
+        "| answered | requests | p50 ms | p99 ms | max ms | CPU p50 ms | CPU p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    kinds: dict[str, list[dict[str, Any]]] = {}
+    for note in notes:
+        kinds.setdefault(_answered(note), []).append(note)
+    for kind, noted in sorted(kinds.items(), key=lambda item: -len(item[1])):
+        times = [note["ms"] for note in noted]
+        cpu = [note["cpu_ms"] for note in noted]
+        lines.append(
+            f"| {kind} | {len(noted)} | {_percentile(times, 50):,.1f} "
+            f"| {_percentile(times, 99):,.1f} | {max(times):,.1f} "
+            f"| {_percentile(cpu, 50):,.1f} | {_percentile(cpu, 99):,.1f} |"
+        )
+    errors = [note for note in notes if note["status"] >= 400]
+    if errors:
+        statuses = sorted({note["status"] for note in errors})
+        lines.append(f"\n{len(errors)} answered with an error ({statuses}).")
+    renders: dict[tuple[str, Any], int] = {}
+    for note in notes:
+        if note["rendered"]:
+            page = (note["path"], note["version"])
+            renders[page] = renders.get(page, 0) + 1
+    repeated = {page: count for page, count in renders.items() if count > 1}
+    lines.append(
+        f"\nRenders: {sum(renders.values())} of {len(renders)} (page, data version) pairs; "
+        f"{len(repeated)} pairs rendered more than once "
+        f"({sum(repeated.values()) - len(repeated)} renders that a lock would have saved; "
+        f"at most {max(renders.values(), default=0)} of one page)."
+    )
+    busy = [note for note in notes if note["refresh_anywhere"]]
+    here = [note for note in notes if note["refresh_here"]]
+    if busy:
+        lines.append(
+            f"While figures were being computed (anywhere): {len(busy)} requests "
+            f"({len(busy) / len(notes):.0%}), p99 {_percentile([n['ms'] for n in busy], 99):,.1f}"
+            f" ms; otherwise p99 "
+            f"{_percentile([n['ms'] for n in notes if not n['refresh_anywhere']], 99):,.1f} ms."
+        )
+    if here:
+        lines.append(
+            f"In the worker computing them: {len(here)} requests, p99 "
+            f"{_percentile([n['ms'] for n in here], 99):,.1f} ms."
+        )
+    starts = sorted(note["at"] for note in notes)
+    ends = sorted(note["at"] + note["ms"] / 1000 for note in notes)
+    concurrent = [
+        bisect.bisect_right(starts, note["at"]) - bisect.bisect_right(ends, note["at"])
+        for note in notes
+        if note["rendered"]
+    ]
+    if concurrent:
+        lines.append(
+            f"Requests in the app when a render began: median {_percentile(concurrent, 50)}, "
+            f"p99 {_percentile(concurrent, 99)} (of {WORKERS} workers)."
+        )
+    return "\n".join(lines)
+
+
 def markdown(results: Results, settings: Settings) -> str:
     header = (
         "| page | address | warm req/s | warm % of trivial | warm p50 ms | warm p99 ms "
         "| warm failed | cold req/s | cold % of trivial | cold p50 ms | cold p99 ms "
         "| cold failed |\n|" + "---|" * 12
     )
+    assert results.warm is not None and results.cold is not None
     lines = [header]
     for name, path in results.pages.items():
         cells = [
@@ -564,17 +710,7 @@ def markdown(results: Results, settings: Settings) -> str:
             f"req/s (median {statistics.median(rates):,.0f}); each page's share is of the "
             "trivial page measured just before it."
         )
-    mixed = results.mixed.page
-    failed_writes = f", {len(results.writes.failed)} failed" if results.writes.failed else ""
-    lines.append(
-        f"\nMixed (the {len(results.pages)} pages in turn, page cache on, "
-        f"{results.writes.posted} updates posted{failed_writes} in {settings.seconds * 3} s): "
-        f"{mixed.requests_per_second:,.1f} req/s, "
-        f"{share(results.mixed.share)} of the trivial page's "
-        f"{results.mixed.trivial.requests_per_second:,.0f} req/s just before; "
-        f"p50 {mixed.p50_ms:,.1f} ms, "
-        f"p99 {mixed.p99_ms:,.1f} ms, {mixed.failed} failed."
-    )
+    lines.append("\n" + mixed_line(results, settings.seconds))
     code = f"commit {_commit(settings.source)}" if settings.source else "this checkout"
     intro = (
         f"Measured on {date.today().isoformat()} with `{settings.command}`, on {code}, "

@@ -3,6 +3,7 @@
     python -m benchmarks.loadtest                         # this checkout, as "after"
     python -m benchmarks.loadtest --seconds 5             # shorter measurements
     python -m benchmarks.loadtest --source DIR --label before   # another checkout
+    python -m benchmarks.loadtest --only mixed --breakdown --no-write   # one part
 
 The database is LOADTEST_DATABASE_URL (default: tracker_loadtest on the
 TEST_DATABASE_URL server), created and loaded at scale 170 when missing and reused
@@ -22,12 +23,15 @@ from benchmarks import RESULTS_FILE
 from benchmarks.loadtest import (
     DEFAULT_REDIS_URL,
     DEFAULT_SECONDS,
+    PARTS,
     LoadTestError,
     Settings,
     default_database_url,
     markdown,
+    mixed_line,
     relative_to_project,
     run,
+    summarise,
     write_results,
 )
 from tracker.config import normalise_database_url
@@ -50,9 +54,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-write", action="store_true", help="print the figures without writing them"
     )
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        action="append",
+        help="measure only this part (again for more than one); needs --no-write",
+    )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="note how each request of the mixed run was answered, and summarise it",
+    )
     options = parser.parse_args(argv)
     if options.seconds < 1:
         parser.error("--seconds must be 1 or more")
+    if options.only and not options.no_write:
+        parser.error(
+            "--only measures part of a run: add --no-write (the results file keeps whole runs)"
+        )
     settings = Settings(
         database_url=normalise_database_url(
             os.environ.get("LOADTEST_DATABASE_URL") or default_database_url()
@@ -64,12 +83,21 @@ def main(argv: list[str] | None = None) -> int:
         command="make loadtest"
         if argv is None and len(sys.argv) == 1
         else "python -m benchmarks.loadtest " + shlex.join(sys.argv[1:] if argv is None else argv),
+        parts=tuple(part for part in PARTS if part in (options.only or PARTS)),
+        breakdown=options.breakdown,
     )
     try:
         results = run(settings)
     except LoadTestError as error:
         print(f"make loadtest: {error}", file=sys.stderr)
         return 1
+    print(f"\nLoad average at the start: {results.load_average:.1f}")
+    if results.breakdown is not None:
+        print("\n" + summarise(results.breakdown))
+    if options.only:
+        if results.mixed is not None:
+            print("\n" + mixed_line(results, settings.seconds))
+        return 0
     block = markdown(results, settings)
     print()
     print(block)

@@ -6,7 +6,12 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from tests.factories import make_commitment, make_issue, make_partner
-from tracker.data_version import current_version
+from tracker.data_version import (
+    VersionStamp,
+    current_version,
+    note_redaction,
+    records_redacted,
+)
 from tracker.models import AuditEvent, Issue, Theme
 
 
@@ -64,3 +69,24 @@ def test_reading_does_not_advance_the_version(session: Session) -> None:
     session.commit()
 
     assert current_version(session) == before
+
+
+def test_a_committed_redaction_is_announced_with_the_version_it_committed(
+    session: Session,
+) -> None:
+    announced: list[VersionStamp | None] = []
+
+    def receive(_session: Session, stamp: VersionStamp | None = None, **_extra: object) -> None:
+        announced.append(stamp)
+
+    records_redacted.connect(receive)
+    try:
+        make_issue(session)
+        note_redaction(session)
+        session.commit()
+    finally:
+        records_redacted.disconnect(receive)
+
+    assert len(announced) == 1
+    assert announced[0] is not None
+    assert announced[0].version == current_version(session)

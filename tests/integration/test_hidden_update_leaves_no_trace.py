@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import io
 import pickle
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -306,7 +307,13 @@ def web_process(database_url, session) -> Iterator[Callable[..., Flask]]:
 
 
 def stored_text(raw: bytes) -> str:
-    """A value as the cache stores it (pickled, and a page gzipped), as text."""
+    """A value as the cache stores it (pickled, and a page gzipped), as text.
+
+    The latest copy of a page (``cache.LatestCopies``) is stored raw, as
+    ``<version> <time> <gzipped page>``."""
+    latest_copy = re.match(rb"\d+ [0-9.e+-]+ (?=\x1f\x8b)", raw)
+    if latest_copy:
+        return gzip.decompress(raw[latest_copy.end() :]).decode("utf-8", "replace")
     try:
         # The Redis store marks a pickled value with "!".
         value = pickle.loads(raw[1:] if raw.startswith(b"!") else raw)

@@ -16,7 +16,7 @@ from flask import g
 from tests.conftest import TODAY, make_test_app
 from tests.factories import make_commitment, make_issue
 from tests.pages import counting_selects, get_page
-from tracker.data_version import PublishedVersion, VersionStamp, current_version
+from tracker.data_version import PublishedVersion, VersionStamp, current_version, note_redaction
 from tracker.db import get_database
 from tracker.models import DataVersion
 from tracker.public import cache as page_cache
@@ -385,3 +385,167 @@ def test_a_commit_publishes_its_version_to_redis_and_the_next_view_shows_it(data
         assert issues_raised(client) == 1
     finally:
         database.engine.dispose()
+
+
+# --- While a page is rendered after a write, others get its latest copy -------------
+
+
+class RedisSite:
+    """One web process with Redis, on the test's transaction, and its render locks."""
+
+    def __init__(self, database_url: str, session, **settings) -> None:
+        self.app = make_test_app(
+            database_url,
+            REDIS_URL=redis_url(),
+            PAGE_CACHE_PREFIX=f"test-{uuid.uuid4().hex}:",
+            PAGE_CACHE_DISABLED=False,
+            FIXED_TODAY=TODAY,
+            **settings,
+        )
+        self.database = get_database(self.app)
+        self.database.sessionmaker.configure(
+            bind=session.connection(), join_transaction_mode="create_savepoint"
+        )
+        self.client = self.app.test_client()
+        self.copies = self.app.extensions[page_cache._LATEST_COPIES]
+
+    def write(self, *, redaction: bool = False) -> int:
+        """Add an issue through the app's own session, as a partner's update would."""
+        with self.app.app_context(), self.database.sessionmaker() as writer:
+            make_issue(writer)
+            if redaction:
+                note_redaction(writer)
+            writer.commit()
+            return current_version(writer)
+
+    def another_request_renders(self, path: str, version: int, **headers: str) -> None:
+        """Take the render lock for ``path`` at ``version``, as a request rendering it would."""
+        with self.app.test_request_context(path, headers=headers):
+            address = page_cache._page_address()
+        assert self.copies.lock(version, address) is not None
+
+    def close(self) -> None:
+        self.database.engine.dispose()
+
+
+@pytest.fixture
+def site(database_url, session, monkeypatch):
+    # However slowly a page renders, the version published in Redis is still there.
+    monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
+    site = RedisSite(database_url, session)
+    yield site
+    site.close()
+
+
+def test_while_another_request_renders_a_page_after_a_write_its_latest_copy_is_sent(site):
+    assert issues_raised(site.client) == 0
+    version = site.write()
+    site.another_request_renders("/", version)
+
+    older = site.client.get("/")
+
+    assert older.status_code == 200
+    assert issues_raised(site.client) == 0  # the copy from before the write
+    # Not to be kept by anyone: no validators, and no proxy caching.
+    for header in ("ETag", "Last-Modified", "Cache-Control"):
+        assert header not in older.headers
+    assert {"HX-Request", "Accept-Encoding"} <= set(older.vary)
+    # Nor kept as the page of the new version, which the renderer stores.
+    with site.app.test_request_context("/"):
+        assert stored_page(page_cache._page_key(version)) is None
+
+
+def test_the_request_that_takes_the_render_lock_renders_the_page_and_then_everyone_gets_it(site):
+    assert issues_raised(site.client) == 0
+    site.write()
+
+    assert issues_raised(site.client) == 1  # nobody else was rendering it
+    assert "ETag" in site.client.get("/").headers
+    assert issues_raised(site.client) == 1
+
+
+def test_a_signed_in_partner_lead_is_never_sent_an_older_copy(site):
+    assert issues_raised(site.client) == 0
+    version = site.write()
+    site.another_request_renders("/", version)
+    site.client.set_cookie(site.app.config["SESSION_COOKIE_NAME"], "a-signed-in-session")
+
+    assert issues_raised(site.client) == 1
+
+
+def test_an_older_copy_is_sent_only_while_it_is_recent(database_url, session, monkeypatch):
+    monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
+    site = RedisSite(database_url, session, PAGE_CACHE_RENDERING_STALE_SECONDS=1)
+    try:
+        assert issues_raised(site.client) == 0
+        version = site.write()
+        time.sleep(1.2)  # the copy showed the site as it was until the write, 1.2 s ago
+        site.another_request_renders("/", version)
+
+        assert issues_raised(site.client) == 1
+    finally:
+        site.close()
+
+
+def test_no_older_copy_when_the_setting_is_zero(database_url, session, monkeypatch):
+    monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
+    site = RedisSite(database_url, session, PAGE_CACHE_RENDERING_STALE_SECONDS=0)
+    try:
+        assert issues_raised(site.client) == 0
+        version = site.write()
+        site.another_request_renders("/", version)
+
+        assert issues_raised(site.client) == 1
+    finally:
+        site.close()
+
+
+def test_no_older_copy_of_another_days_page(site):
+    assert issues_raised(site.client) == 0
+    site.app.config["FIXED_TODAY"] = TODAY + timedelta(days=1)
+    version = site.write()
+    site.another_request_renders("/", version)
+
+    assert issues_raised(site.client) == 1
+
+
+def test_a_fragment_is_never_sent_the_older_copy_of_the_whole_page(site):
+    assert "<html" in site.client.get("/you-said").get_data(as_text=True)
+    version = site.write()
+    site.another_request_renders("/you-said", version, **{"HX-Request": "true"})
+
+    fragment = site.client.get("/you-said", headers={"HX-Request": "true"})
+
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "ETag" in fragment.headers  # rendered afresh, not an older copy
+
+
+def test_nothing_stored_before_a_redaction_is_sent_after_it(site):
+    assert issues_raised(site.client) == 0
+    with site.app.test_request_context("/"):
+        address = page_cache._page_address()
+    assert site.copies.latest(address) is not None
+
+    version = site.write(redaction=True)
+    site.another_request_renders("/", version)
+
+    # The latest copy went with the rest of the cache, and the page is rendered afresh.
+    assert site.copies.latest(address) is None
+    assert issues_raised(site.client) == 1
+
+
+def test_a_copy_rendered_before_a_redaction_is_not_kept_when_stored_after_it(site):
+    before = current_version_in(site)
+    with site.app.test_request_context("/"):
+        address = page_cache._page_address()
+    site.write(redaction=True)
+
+    # A render that began before the redaction committed, and finished after.
+    site.copies.store(address, before, time.time(), gzip.compress(b"<p>hidden words</p>"))
+
+    assert site.copies.latest(address) is None
+
+
+def current_version_in(site: RedisSite) -> int:
+    with site.database.sessionmaker() as reader:
+        return current_version(reader)

@@ -48,6 +48,7 @@ from tracker.data_version import current_version, records_redacted
 from tracker.db import get_database
 from tracker.figures.every_slice import FigureSet, every_slice_figures
 from tracker.models import FigureSnapshot, utcnow
+from tracker.redis_locks import RELEASE_IF_HELD
 
 logger = logging.getLogger(__name__)
 
@@ -234,12 +235,6 @@ end
 redis.call('DEL', KEYS[1])
 return 1
 """
-_RELEASE_IF_CLAIMED = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-    return redis.call('DEL', KEYS[1])
-end
-return 0
-"""
 
 
 class RedisStore:
@@ -250,7 +245,7 @@ class RedisStore:
         self.prefix = prefix
         self.redis = redis.Redis.from_url(redis_url)
         self._put = self.redis.register_script(_PUT_IF_CLAIMED)
-        self._release = self.redis.register_script(_RELEASE_IF_CLAIMED)
+        self._release = self.redis.register_script(RELEASE_IF_HELD)
 
     def _day(self, today: date, threshold_days: int) -> str:
         return f"{self.prefix}{today.isoformat()}:{threshold_days}"

@@ -48,6 +48,28 @@ no validators and kept for :data:`OLDER_FIGURES_SECONDS` only, under a key of it
 rendered once every few seconds rather than on every view, and shows the new figures
 within seconds of their being ready. A page served from that key gets no validators
 either, so no browser or proxy holds on to it.
+
+After a write, every page misses at once. So that several processes do not render
+the same page at the same moment while requests queue behind them, with Redis the
+first request for a page at a new data version takes a short render lock for (page,
+version) (:data:`RENDER_LOCK_SECONDS`) and renders it; while it does, other requests
+for that page are sent the latest copy stored of the same page (same address and
+kind, same day: ``LatestCopies``) from an earlier version, if it showed the site as
+it was at most ``PAGE_CACHE_RENDERING_STALE_SECONDS`` ago (``0`` turns this off).
+Like a page with older figures, such a copy is sent with no validators and no
+``Cache-Control``, so nobody else keeps it. A request without the lock and with no
+recent copy renders the page itself, as any miss does, so nothing waits on a lock.
+Never given an older copy:
+
+- a request that carries the session cookie: a partner lead who has just posted an
+  update expects to see it;
+- anything from before a redaction: the redaction notes its data version in Redis
+  (``LatestCopies.note_redaction``) before the cache is emptied, and a copy rendered
+  at an earlier version is neither stored after that nor sent.
+
+Without Redis there is no older copy to send: each process empties its memory
+whenever it sees the data version move on, as it cannot tell a redaction committed
+by another process from any other write.
 """
 
 from __future__ import annotations
@@ -55,9 +77,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import secrets
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from time import monotonic
+from time import time as seconds_since_1970
 from typing import Any
 
 import redis
@@ -82,6 +107,7 @@ from tracker.data_version import (
     records_redacted,
 )
 from tracker.db import get_database, get_session
+from tracker.redis_locks import RELEASE_IF_HELD
 from tracker.rendering import VARY_HEADERS, wants_fragment
 
 cache = Cache()
@@ -109,6 +135,11 @@ _OLDER_FIGURES = ":older-figures"
 #: ``Last-Modified`` is sent only once the data has been still this long (see
 #: ``_last_modified``).
 STILL_FOR = timedelta(seconds=2)
+#: How long a render lock lasts at most: a render that takes longer (or a process
+#: that stopped mid-render) leaves the page to the next request that asks for it.
+RENDER_LOCK_SECONDS = 5
+#: Where each app keeps its ``LatestCopies``, when it has Redis.
+_LATEST_COPIES = "tracker.latest_copies"
 
 logger = logging.getLogger(__name__)
 
@@ -130,18 +161,24 @@ def init_app(app: Flask) -> None:
         published = PublishedVersion(redis_url, f"{prefix}data-version")
         published.watch(get_database(app).sessionmaker)
         app.extensions[_PUBLISHED_VERSION] = published
+        app.extensions[_LATEST_COPIES] = LatestCopies(redis_url, prefix)
     # One receiver for every app (blinker keeps one connection per function); it
     # empties the cache of the app whose request or command made the redaction.
     records_redacted.connect(_forget_every_page)
 
 
-def _forget_every_page(_session: Any, **_extra: Any) -> None:
+def _forget_every_page(session: Any, stamp: VersionStamp | None = None, **_extra: Any) -> None:
     """Drop every cached page: some may hold words a redaction just took away."""
     if not has_app_context():
         # Every request, command and job runs in an app context; without one there
         # is no telling which cache to empty. Pages then go when they expire.
         logger.warning("A redaction was committed outside an app context; cached pages stay.")
         return
+    copies: LatestCopies | None = current_app.extensions.get(_LATEST_COPIES)
+    if copies is not None:
+        # Before emptying the cache, so no copy from before the redaction is stored
+        # once it is empty (see LatestCopies).
+        copies.note_redaction(stamp.version if stamp else current_version(session))
     cache.clear()
     _recent_pages().clear()
 
@@ -162,9 +199,15 @@ def stored_page(key: str) -> bytes | None:
 
 
 def _page_key(version: int) -> str:
+    return f"page:{version}:{_page_address()}"
+
+
+def _page_address() -> str:
+    """Today, with a digest of the path and query and of the kind (page or fragment):
+    what the page key holds besides the data version."""
     kind = "fragment" if wants_fragment() else "page"
     address = hashlib.sha256(f"{request.full_path}\n{kind}".encode()).hexdigest()
-    return f"page:{version}:{today().isoformat()}:{address}"
+    return f"{today().isoformat()}:{address}"
 
 
 def _latest_stamp() -> VersionStamp:
@@ -289,6 +332,7 @@ def _cache_delete(key: str) -> None:
 def _serve_from_cache() -> Response | None:
     if request.method != "GET" or current_app.config.get("PAGE_CACHE_DISABLED"):
         return None
+    read_at = seconds_since_1970()
     stamp = _latest_stamp()
     _forget_older_pages_in_memory(stamp.version)
     key = _page_key(stamp.version)
@@ -306,9 +350,156 @@ def _serve_from_cache() -> Response | None:
         hit = _cached_response(compressed)
         hit.vary.update(CACHED_PAGE_VARY_HEADERS)
         return hit
-    g.page_cache_key = key
-    g.page_cache_validators = validators
-    return None
+    older = _older_copy_while_another_renders(stamp, read_at)
+    if older is None:
+        # Rendered here: stored once rendered.
+        g.page_cache_key = key
+        g.page_cache_validators = validators
+        g.page_cache_read_at = read_at
+    return older
+
+
+def _older_copy_while_another_renders(stamp: VersionStamp, now: float) -> Response | None:
+    """The latest copy of this page from an earlier version, if another request is
+    rendering it now and the copy is recent; otherwise None, and this request renders
+    it (having taken the render lock, if nobody had it)."""
+    copies: LatestCopies | None = current_app.extensions.get(_LATEST_COPIES)
+    recent_seconds = current_app.config.get("PAGE_CACHE_RENDERING_STALE_SECONDS", 0)
+    if copies is None or not recent_seconds or _carries_session_cookie():
+        return None
+    address = _page_address()
+    try:
+        token = copies.lock(stamp.version, address)
+        if token is not None:
+            g.page_cache_lock = (stamp.version, address, token)
+            return None
+        copy = copies.latest(address)
+    except redis.RedisError as error:
+        logger.warning("The page cache in Redis did not answer (%s); rendering the page.", error)
+        return None
+    if copy is None or not copy.recent(stamp, now, recent_seconds):
+        return None
+    # Not to be kept by anyone, like a page with older figures (see above).
+    older = _cached_response(copy.compressed)
+    older.vary.update(CACHED_PAGE_VARY_HEADERS)
+    return older
+
+
+def _carries_session_cookie() -> bool:
+    """True when the request sent the session cookie (read without opening it)."""
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+
+
+@dataclass(frozen=True)
+class LatestCopy:
+    """The latest copy stored of one page, and what decides whether it may be sent."""
+
+    #: The data version it was rendered at.
+    version: int
+    #: When that data version was read, so the copy shows the site as it was then
+    #: or later (seconds since 1970).
+    current_at: float
+    compressed: bytes
+    #: The data version of the latest redaction noted, or 0.
+    redacted_version: int
+
+    def recent(self, stamp: VersionStamp, now: float, recent_seconds: float) -> bool:
+        """True when the copy showed the site as it was at most ``recent_seconds``
+        ago, and holds nothing a redaction took away."""
+        if self.version < self.redacted_version:
+            return False
+        # The version just before the latest was the site as it was until the latest
+        # write; any version was the site as it was when it was read for the render.
+        current_until = max(
+            self.current_at,
+            stamp.changed_at.timestamp() if self.version == stamp.version - 1 else 0.0,
+        )
+        return self.version >= stamp.version or now - current_until <= recent_seconds
+
+
+# Stores the copy ("<version> <current at> <gzipped page>") unless a redaction of a
+# later version was noted (its words may be in the page) or a later copy is there.
+_STORE_IF_LATEST = """
+local redacted = tonumber(redis.call('GET', KEYS[2]) or '0')
+if tonumber(ARGV[1]) < redacted then
+    return 0
+end
+local stored = redis.call('GET', KEYS[1])
+if stored and tonumber(string.match(stored, '^(%d+)')) > tonumber(ARGV[1]) then
+    return 0
+end
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2] .. ' ' .. ARGV[3], 'EX', ARGV[4])
+return 1
+"""
+# Moves the version of the latest redaction forward only.
+_NOTE_REDACTION = """
+local noted = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > noted then
+    redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+return 1
+"""
+
+
+class LatestCopies:
+    """The latest copy of each page and the render locks, in Redis (see above).
+
+    The copies' keys start with the page cache's prefix, so emptying the cache drops
+    them too. The version of the latest redaction is kept under a key of its own,
+    outside the prefix, so that emptying the cache for one redaction cannot take away
+    what another noted: a copy rendered before a redaction is either stored before
+    the redaction is noted (and then dropped when the cache is emptied, which comes
+    after), or refused when stored after it.
+    """
+
+    TIMEOUT_SECONDS = 0.5
+
+    def __init__(self, redis_url: str, prefix: str) -> None:
+        self.prefix = prefix
+        self.redacted_key = f"redacted-version:{prefix}"
+        self._redis = redis.Redis.from_url(
+            redis_url,
+            socket_timeout=self.TIMEOUT_SECONDS,
+            socket_connect_timeout=self.TIMEOUT_SECONDS,
+        )
+        self._store = self._redis.register_script(_STORE_IF_LATEST)
+        self._note_redaction = self._redis.register_script(_NOTE_REDACTION)
+        self._release = self._redis.register_script(RELEASE_IF_HELD)
+
+    def _copy_key(self, address: str) -> str:
+        return f"{self.prefix}latest:{address}"
+
+    def _lock_key(self, version: int, address: str) -> str:
+        return f"{self.prefix}rendering:{version}:{address}"
+
+    def lock(self, version: int, address: str) -> str | None:
+        """A token if this request may render the page, or None if another is."""
+        token = secrets.token_hex(8)
+        taken = self._redis.set(
+            self._lock_key(version, address), token, nx=True, ex=RENDER_LOCK_SECONDS
+        )
+        return token if taken else None
+
+    def release(self, version: int, address: str, token: str) -> None:
+        self._release(keys=[self._lock_key(version, address)], args=[token])
+
+    def store(self, address: str, version: int, current_at: float, compressed: bytes) -> None:
+        self._store(
+            keys=[self._copy_key(address), self.redacted_key],
+            args=[version, repr(current_at), compressed, PAGE_TIMEOUT_SECONDS],
+        )
+
+    def latest(self, address: str) -> LatestCopy | None:
+        found: list[bytes | None] = self._redis.mget(self._copy_key(address), self.redacted_key)  # type: ignore[assignment]
+        stored, redacted = found
+        if stored is None:
+            return None
+        version, current_at, compressed = stored.split(b" ", 2)
+        return LatestCopy(int(version), float(current_at), compressed, int(redacted or 0))
+
+    def note_redaction(self, version: int) -> None:
+        """No copy rendered before ``version`` is stored or sent from now on."""
+        self._note_redaction(keys=[self.redacted_key], args=[version, PAGE_TIMEOUT_SECONDS])
 
 
 def _cached_response(compressed: bytes) -> Response:
@@ -322,12 +513,14 @@ def _cached_response(compressed: bytes) -> Response:
 def _store_in_cache(response: Response) -> Response:
     key = g.pop("page_cache_key", None)
     validators = g.pop("page_cache_validators", None)
+    lock = g.pop("page_cache_lock", None)
     if key is not None and response.status_code == 200 and response.mimetype == "text/html":
         older_figures = g.get("uses_stale_figures", False)
         stored_key, timeout = (
             (key + _OLDER_FIGURES, OLDER_FIGURES_SECONDS) if older_figures else (key, None)
         )
         compressed = gzip.compress(response.get_data(), compresslevel=GZIP_LEVEL, mtime=0)
+        _keep_latest_copy(validators.version, g.pop("page_cache_read_at", 0.0), compressed)
         if _cache_set(stored_key, compressed, timeout):
             # Read after storing, not before: a redaction committed in between empties
             # the cache after its commit, so either this read sees it, or the emptying
@@ -347,10 +540,33 @@ def _store_in_cache(response: Response) -> Response:
             response.vary.update(CACHED_PAGE_VARY_HEADERS)
         else:
             validators.apply(response)
+    if lock is not None:
+        _release_render_lock(*lock)
     # The same on a cache hit as on a fresh page: every cached page is kept apart by
     # the page-or-fragment decision, so every one varies on what decides it.
     response.vary.update(VARY_HEADERS)
     return response
+
+
+def _keep_latest_copy(version: int, read_at: float, compressed: bytes) -> None:
+    """Keep the page as the latest copy of its address, to send while it is rendered
+    again at a later version."""
+    copies: LatestCopies | None = current_app.extensions.get(_LATEST_COPIES)
+    if copies is None or not current_app.config.get("PAGE_CACHE_RENDERING_STALE_SECONDS"):
+        return
+    try:
+        copies.store(_page_address(), version, read_at, compressed)
+    except redis.RedisError as error:
+        logger.warning("The page cache in Redis did not answer (%s); copy not kept.", error)
+
+
+def _release_render_lock(version: int, address: str, token: str) -> None:
+    copies: LatestCopies = current_app.extensions[_LATEST_COPIES]
+    try:
+        copies.release(version, address, token)
+    except redis.RedisError as error:
+        # It lapses on its own within RENDER_LOCK_SECONDS.
+        logger.warning("The page cache in Redis did not answer (%s); lock kept.", error)
 
 
 class _Validators:
