@@ -96,29 +96,33 @@ test-postgresql: test-deps ## Run every test on PostgreSQL only
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 
-# The two passes run side by side, one process each, as `make test-sqlite` and
-# `make test-postgresql` run them. Each writes its own log in test-artifacts/, which is
-# printed whole when its pass ends (SQLite's first), so their output never interleaves.
-# The target fails if either pass fails.
+# Lint and the two passes run side by side, one process each, as `make lint`,
+# `make test-sqlite` and `make test-postgresql` run them: lint waits on the network
+# (pip-audit) and mypy is short, so it costs the passes little. Each writes its own log
+# in test-artifacts/, printed whole when it ends (lint's first, then SQLite's), so their
+# output never interleaves. The target fails if any of them fails.
 TEST_LOGS := test-artifacts
-test: lint test-deps ## Run every test: lint, then the SQLite and PostgreSQL passes side by side
+test: install test-deps ## Run every test: lint, and the SQLite and PostgreSQL passes, side by side
 	@mkdir -p $(TEST_LOGS)
-	@pass() { \
+	@run() { \
 		local start=$$SECONDS status; \
-		$(MAKE) --no-print-directory test-$$1 > $(TEST_LOGS)/test-$$1.log 2>&1; status=$$?; \
-		echo "=== The $$1 pass took $$((SECONDS - start)) s and $$( \
-			[ $$status = 0 ] && echo passed || echo FAILED) ===" >> $(TEST_LOGS)/test-$$1.log; \
+		$(MAKE) --no-print-directory $$1 > $(TEST_LOGS)/$$1.log 2>&1; status=$$?; \
+		echo "=== make $$1 took $$((SECONDS - start)) s and $$( \
+			[ $$status = 0 ] && echo passed || echo FAILED) ===" >> $(TEST_LOGS)/$$1.log; \
 		return $$status; \
 	}; \
-	echo "Running the SQLite and PostgreSQL passes side by side;" \
-		"their logs are $(TEST_LOGS)/test-sqlite.log and $(TEST_LOGS)/test-postgresql.log."; \
-	pass sqlite & sqlite=$$!; \
-	pass postgresql & postgresql=$$!; \
+	echo "Running lint and the SQLite and PostgreSQL passes side by side; their logs are" \
+		"$(TEST_LOGS)/lint.log, $(TEST_LOGS)/test-sqlite.log and $(TEST_LOGS)/test-postgresql.log."; \
+	run lint & lint=$$!; \
+	run test-sqlite & sqlite=$$!; \
+	run test-postgresql & postgresql=$$!; \
+	wait $$lint; lint_status=$$?; cat $(TEST_LOGS)/lint.log; \
 	wait $$sqlite; sqlite_status=$$?; cat $(TEST_LOGS)/test-sqlite.log; \
 	wait $$postgresql; postgresql_status=$$?; cat $(TEST_LOGS)/test-postgresql.log; \
+	[ $$lint_status = 0 ] || echo "Lint failed: see above or $(TEST_LOGS)/lint.log." >&2; \
 	[ $$sqlite_status = 0 ] || echo "The SQLite pass failed: see above or $(TEST_LOGS)/test-sqlite.log." >&2; \
 	[ $$postgresql_status = 0 ] || echo "The PostgreSQL pass failed: see above or $(TEST_LOGS)/test-postgresql.log." >&2; \
-	[ $$sqlite_status = 0 ] && [ $$postgresql_status = 0 ]
+	[ $$lint_status = 0 ] && [ $$sqlite_status = 0 ] && [ $$postgresql_status = 0 ]
 
 bench: install ## Benchmarks against the large generated dataset; figures go to docs/benchmarks.md
 	$(BIN)/python -m benchmarks

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -13,8 +12,6 @@ from sqlmodel import select
 
 from tests.browser.conftest import LiveServer, StaffAccount, browser_sign_in
 from tracker.models import RecoveryCode, Role, User
-
-SHOTS = Path("/tmp/shots/c2")
 
 
 def partner_slug(live_server: LiveServer) -> str:
@@ -26,11 +23,6 @@ def stored_user(live_server: LiveServer, user_id: int) -> User:
         user = session.get(User, user_id)
         assert user is not None
         return user
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
 def sign_out(page: Page) -> None:
@@ -126,7 +118,6 @@ def test_two_factor_pages_have_no_wcag_violations(
     page_fixture: str,
 ) -> None:
     page: Page = request.getfixturevalue(page_fixture)
-    size = "desktop" if page_fixture == "page" else "phone"
     account = staff_account(Role.PARTNER, partner_slug(live_server), two_factor=True)
     assert account.totp_secret is not None
 
@@ -135,12 +126,10 @@ def test_two_factor_pages_have_no_wcag_violations(
     page.get_by_label("Password", exact=True).fill(account.password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
-    shot(page, f"code-{size}")
     assert_accessible(page)
 
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
-    shot(page, f"code-error-{size}")
     assert_accessible(page)
 
     page.get_by_role("link", name="I cannot use my authenticator app").click()
@@ -153,26 +142,21 @@ def test_two_factor_pages_have_no_wcag_violations(
     page.wait_for_url(live_server("/manage") + "**")
 
     page.goto(live_server("/manage/account"))
-    shot(page, f"account-{size}")
     assert_accessible(page)
 
     page.goto(live_server("/manage/account/two-factor"))
-    shot(page, f"setup-{size}")
     assert_accessible(page)
     page.get_by_role("button", name="Move to this phone").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
-    shot(page, f"setup-error-{size}")
     assert_accessible(page)
 
     page.goto(live_server("/manage/account/password"))
     page.get_by_role("button", name="Change password").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
-    shot(page, f"password-error-{size}")
     assert_accessible(page)
 
     page.goto(live_server("/manage/account/recovery-codes"))
     page.get_by_label("Your current password").fill(account.password)
     page.get_by_role("button", name="Get new recovery codes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
-    shot(page, f"recovery-codes-{size}")
     assert_accessible(page)
