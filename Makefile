@@ -11,6 +11,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
+# Every installed module is compiled to bytecode once, at install, so a fresh process
+# (a `tracker` command such as a board report, a web worker, a test run) does not
+# compile them again, as it would each time where PYTHONDONTWRITEBYTECODE is set.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: help install run test test-sqlite test-postgresql test-deps lint audit format bench loadtest vendor clean
 

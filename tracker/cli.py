@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from tracker import plain_text, schema
+from tracker import plain_text
 from tracker.db import get_database
 from tracker.manage import services
 from tracker.models import Role
@@ -23,6 +25,8 @@ def db_group() -> None:
 @click.argument("revision", default="head")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
+    from tracker import schema
+
     schema.upgrade(get_database().engine, revision)
     click.echo(f"Database is at revision {schema.current_revision(get_database().engine)}.")
 
@@ -31,6 +35,8 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 @with_appcontext
 def db_downgrade(revision: str) -> None:
+    from tracker import schema
+
     schema.downgrade(get_database().engine, revision)
     click.echo(f"Database is at revision {schema.current_revision(get_database().engine)}.")
 
@@ -38,6 +44,8 @@ def db_downgrade(revision: str) -> None:
 @db_group.command("current", help="Show the database's migration revision.")
 @with_appcontext
 def db_current() -> None:
+    from tracker import schema
+
     click.echo(schema.current_revision(get_database().engine) or "empty (no migrations applied)")
 
 
@@ -111,14 +119,42 @@ def encrypt_two_factor_secrets_command() -> None:
     click.echo(f"Encrypted {count} two-step verification secret{'' if count == 1 else 's'}.")
 
 
+class LazyCommand(click.Command):
+    """A command whose module is imported only when that command is run or described.
+
+    Every ``tracker`` process builds the app, which registers every command, but
+    runs one: ``tracker report`` need not import the demo generator's word pools,
+    Alembic or the scheduler's library first (seconds of a cold report's time).
+    ``import_name`` is ``"module:attribute"``; the command found there parses the
+    arguments, runs and writes its own help.
+    """
+
+    def __init__(self, name: str, import_name: str) -> None:
+        super().__init__(name)
+        self.import_name = import_name
+
+    def command(self) -> click.Command:
+        module_name, attribute = self.import_name.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        return self.command().make_context(info_name, args, parent, **extra)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.command().get_short_help_str(limit)
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
     app.cli.add_command(encrypt_two_factor_secrets_command)
-    from tracker.demo import demo_data_command
-    from tracker.reports.report_command import report_command
-    from tracker.reports.scheduler import scheduler_command
-
-    app.cli.add_command(demo_data_command)
-    app.cli.add_command(report_command)
-    app.cli.add_command(scheduler_command)
+    app.cli.add_command(LazyCommand("demo-data", "tracker.demo.command:demo_data_command"))
+    app.cli.add_command(LazyCommand("report", "tracker.reports.report_command:report_command"))
+    app.cli.add_command(LazyCommand("scheduler", "tracker.reports.scheduler:scheduler_command"))
