@@ -43,6 +43,7 @@ from tests.factories import (
 )
 from tests.pages import RenderedPage, get_page
 from tests.workspace import csrf_token, make_signed_in, post_form, sign_in_as
+from tracker.data_version import note_redaction
 from tracker.db import get_database, get_session
 from tracker.manage import commitments, records
 from tracker.models import (
@@ -876,7 +877,7 @@ def test_a_report_is_named_for_an_escaped_quote_of_the_update(app, session, stor
 
 
 def race_pages(other: Flask) -> None:
-    """Two pages on ``other``'s cached pages: one that commits a public write while it
+    """Two pages on ``other``'s cached pages: one that commits a hiding while it
     renders, as a hiding committed by another process would, and one that does not."""
     pages = Blueprint("race_pages", __name__)
 
@@ -886,6 +887,7 @@ def race_pages(other: Flask) -> None:
         partner = session.exec(select(Partner)).first()
         assert partner is not None
         partner.name = f"{partner.name} (renamed)"
+        note_redaction(session)
         session.commit()
         return "<p>Zorblatt rendered from the data as it was.</p>"
 
@@ -926,7 +928,8 @@ def test_a_page_is_not_cached_when_the_data_version_moved_while_it_rendered(
         assert cached_words() == []
 
         assert other.test_client().get("/race/quiet").status_code == 200
-        assert cached_words() == ["zorblatt"]  # a page rendered with no write is kept
+        # A page rendered with no write is kept (with Redis, also as its latest copy).
+        assert set(cached_words()) == {"zorblatt"}
     finally:
         if client is not None:
             keys = list(client.scan_iter(match=f"{prefix}*"))
