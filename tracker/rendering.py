@@ -193,6 +193,22 @@ class CompiledTemplates(BytecodeCache):
 
 _compiled_templates = CompiledTemplates()
 
+#: The files under templates/ (ours and the NHS.UK frontend's) that are templates.
+TEMPLATE_SUFFIXES = (".html", ".jinja", ".txt")
+
+
+def compile_every_template(app: Flask) -> int:
+    """Load, and so compile, every template ``app`` can find; how many there were.
+
+    For a web server starting a worker (gunicorn.conf.py): each template is then
+    compiled before the first request rather than during it.
+    """
+    environment = app.jinja_env
+    names = environment.list_templates(filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES))
+    for name in names:
+        environment.get_template(name)
+    return len(names)
+
 
 def init_app(app: Flask) -> None:
     """Share compiled templates, and make the formatting filters available to templates.

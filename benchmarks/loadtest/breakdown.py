@@ -36,6 +36,11 @@ def post_worker_init(worker: Any) -> None:
 
     if os.environ.get("LOADTEST_OLDER_CODE") == "1":
         _older_code().post_worker_init(worker)
+    else:
+        # What the project's gunicorn.conf.py does, which this file stands in for.
+        from tracker.rendering import compile_every_template
+
+        compile_every_template(worker.wsgi)
     app = worker.wsgi
     notes = Path(os.environ["LOADTEST_BREAKDOWN_FILE"])
     snapshots = app.extensions.get("tracker.figure_snapshots")
