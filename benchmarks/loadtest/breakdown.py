@@ -20,12 +20,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import runpy
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 _OLDER_CODE = Path(__file__).resolve().parent / "older_code.py"
+_PROJECT_SETTINGS = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def post_worker_init(worker: Any) -> None:
@@ -37,10 +39,8 @@ def post_worker_init(worker: Any) -> None:
     if os.environ.get("LOADTEST_OLDER_CODE") == "1":
         _older_code().post_worker_init(worker)
     else:
-        # What the project's gunicorn.conf.py does, which this file stands in for.
-        from tracker.rendering import compile_every_template
-
-        compile_every_template(worker.wsgi)
+        # gunicorn reads this file instead of the project's gunicorn.conf.py: run its hook.
+        runpy.run_path(str(_PROJECT_SETTINGS))["post_worker_init"](worker)
     app = worker.wsgi
     notes = Path(os.environ["LOADTEST_BREAKDOWN_FILE"])
     snapshots = app.extensions.get("tracker.figure_snapshots")
