@@ -129,6 +129,12 @@ def configure(log_format: str = "text") -> None:
     server_log.addFilter(WithoutServerRequestLines())
 
 
+#: The WSGI environment key that marks a request the app makes of itself to render a
+#: public page once a response has been sent (tracker/public/cache.py). No header can
+#: set it; its log line says what it was.
+RENDER_AFTER_RESPONSE = "tracker.render_after_response"
+
+
 def init_app(app: Flask) -> None:
     """Give every request an id, return it as ``X-Request-ID``, and log each request."""
     trust_incoming = app.config.get("TRUSTED_PROXIES", 0) > 0
@@ -153,6 +159,13 @@ def init_app(app: Flask) -> None:
                 time.perf_counter() - g.get("request_started", time.perf_counter())
             ) * 1000
             request_log.info(
-                "%s %s %s %.1fms", request.method, logged_path(), response.status_code, elapsed_ms
+                "%s %s %s %.1fms%s",
+                request.method,
+                logged_path(),
+                response.status_code,
+                elapsed_ms,
+                " (rendered for the cache after a response)"
+                if RENDER_AFTER_RESPONSE in request.environ
+                else "",
             )
         return response

@@ -617,6 +617,9 @@ def _percentile(values: Sequence[float], percent: int) -> float:
 def _answered(note: dict[str, Any]) -> str:
     if note["status"] == 304:
         return "304 not modified"
+    if note.get("after_response"):
+        # No visitor waited for it: the app rendered the page after sending a copy.
+        return "rendered after a response (nobody waiting)"
     if note["rendered"]:
         return "rendered with older figures" if note["older_figures"] else "rendered"
     return "from the cache" if note["etag"] else "a copy kept a moment or an older copy (no ETag)"
@@ -627,7 +630,7 @@ def summarise(notes: list[dict[str, Any]]) -> str:
     if not notes:
         return "No requests were noted."
     lines = [
-        f"{len(notes)} requests (time inside the app; wrk's latency adds the queue):",
+        f"{len(notes)} requests and renders (time inside the app; wrk's latency adds the queue):",
         "| answered | requests | p50 ms | p99 ms | max ms | CPU p50 ms | CPU p99 ms |",
         "|---|---|---|---|---|---|---|",
     ]

@@ -73,6 +73,8 @@ def post_worker_init(worker: Any) -> None:
                     "status": response.status_code,
                     "version": g.get("loadtest_version"),
                     "rendered": bool(g.get("loadtest_rendered")),
+                    # A render the app made of itself once a response had gone.
+                    "after_response": "tracker.render_after_response" in request.environ,
                     "etag": "ETag" in response.headers,
                     "older_figures": bool(g.get("uses_stale_figures")),
                     "refresh_here": _refreshing_here(),

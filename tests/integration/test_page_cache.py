@@ -15,7 +15,7 @@ from flask import g
 
 from tests.conftest import TODAY, make_test_app
 from tests.factories import make_commitment, make_issue
-from tests.pages import counting_selects, get_page
+from tests.pages import RenderedPage, counting_selects, get_page
 from tracker.data_version import PublishedVersion, VersionStamp, current_version, note_redaction
 from tracker.db import get_database
 from tracker.models import DataVersion
@@ -30,7 +30,16 @@ def page_cache_on(app):
 
 
 def issues_raised(client) -> int:
-    page = get_page(client, "/")
+    response = client.get("/")
+    # Closed once read, as a WSGI server closes every response once it is sent.
+    response.close()
+    return issues_raised_in(response)
+
+
+def issues_raised_in(response) -> int:
+    """The "Issues raised" figure on a home page response."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    page = RenderedPage(response.get_data(as_text=True))
     card = next(c for c in page.main.find_all(cls="nhsuk-card") if "Issues raised" in c.text)
     return int(card.find(cls="app-figure-card__number").text.replace(",", ""))
 
@@ -113,6 +122,8 @@ def test_with_redis_web_processes_share_the_cache_and_a_write_reaches_all(
         "PAGE_CACHE_PREFIX": f"test-{uuid.uuid4().hex}:",
         "PAGE_CACHE_DISABLED": False,
         "FIXED_TODAY": TODAY,
+        # Every view after the write renders: no latest copy stands in for a moment.
+        "PAGE_CACHE_RENDERING_STALE_SECONDS": 0,
     }
     first, second = make_test_app(database_url, **settings), make_test_app(database_url, **settings)
     for other in (first, second):  # share the test's transaction, as `app` does
@@ -367,6 +378,8 @@ def test_a_commit_publishes_its_version_to_redis_and_the_next_view_shows_it(data
         PAGE_CACHE_PREFIX=prefix,
         PAGE_CACHE_DISABLED=False,
         FIXED_TODAY=TODAY,
+        # The view after the write renders: no latest copy stands in for a moment.
+        PAGE_CACHE_RENDERING_STALE_SECONDS=0,
     )
     database = get_database(web)
     database.sessionmaker.configure(
@@ -455,13 +468,40 @@ def test_while_another_request_renders_a_page_after_a_write_its_latest_copy_is_s
         assert stored_page(page_cache._page_key(version)) is None
 
 
-def test_the_request_that_takes_the_render_lock_renders_the_page_and_then_everyone_gets_it(site):
+def test_the_request_that_takes_the_render_lock_is_sent_the_latest_copy_and_renders_after_it(
+    site,
+):
     assert issues_raised(site.client) == 0
-    site.write()
+    version = site.write()
 
-    assert issues_raised(site.client) == 1  # nobody else was rendering it
-    assert "ETag" in site.client.get("/").headers
+    first = site.client.get("/")
+
+    # Sent at once, from before the write, as a copy nobody keeps...
+    assert issues_raised_in(first) == 0
+    assert "ETag" not in first.headers
+    with site.app.test_request_context("/"):
+        assert stored_page(page_cache._page_key(version)) is None
+    # ...and once it was sent (and closed, as the server does), the page was rendered
+    # and stored for everyone.
+    first.close()
+    with site.app.test_request_context("/"):
+        assert stored_page(page_cache._page_key(version)) is not None
+    after = site.client.get("/")
+    assert issues_raised_in(after) == 1
+    assert "ETag" in after.headers
+    # The lock was let go: a later write is rendered after its first view again.
+    site.write()
     assert issues_raised(site.client) == 1
+    assert issues_raised(site.client) == 2
+
+
+def test_with_no_recent_copy_the_request_that_takes_the_render_lock_renders_the_page(site):
+    site.write()  # no page was ever stored, so there is no copy to send
+
+    first = site.client.get("/")
+
+    assert issues_raised_in(first) == 1
+    assert "ETag" in first.headers
 
 
 def test_a_signed_in_partner_lead_is_never_sent_an_older_copy(site):

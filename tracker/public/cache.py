@@ -49,17 +49,19 @@ rendered once every few seconds rather than on every view, and shows the new fig
 within seconds of their being ready. A page served from that key gets no validators
 either, so no browser or proxy holds on to it.
 
-After a write, every page misses at once. So that several processes do not render
-the same page at the same moment while requests queue behind them, with Redis the
-first request for a page at a new data version takes a short render lock for (page,
-version) (:data:`RENDER_LOCK_SECONDS`) and renders it; while it does, other requests
-for that page are sent the latest copy stored of the same page (same address and
-kind, same day: ``LatestCopies``) from an earlier version, if it showed the site as
-it was at most ``PAGE_CACHE_RENDERING_STALE_SECONDS`` ago (``0`` turns this off).
-Like a page with older figures, such a copy is sent with no validators and no
-``Cache-Control``, so nobody else keeps it. A request without the lock and with no
-recent copy renders the page itself, as any miss does, so nothing waits on a lock.
-Never given an older copy:
+After a write, every page misses at once. So that no visitor waits for a render and
+several processes do not render the same page at the same moment while requests queue
+behind them, with Redis a request for a page at a new data version is sent the latest
+copy stored of the same page (same address and kind, same day: ``LatestCopies``) from
+an earlier version, if it showed the site as it was at most
+``PAGE_CACHE_RENDERING_STALE_SECONDS`` ago (``0`` turns this off). The first such
+request also takes a short render lock for (page, version)
+(:data:`RENDER_LOCK_SECONDS`) and, once its response has been sent, renders the page
+and stores it (``_render_after_the_response``); the requests after that get the new
+page. Like a page with older figures, a copy is sent with no validators and no
+``Cache-Control``, so nobody else keeps it. With no recent copy, the request holding
+the lock renders the page in its own time, and so does a request without the lock, as
+any miss does: nothing waits on a lock. Never given an older copy:
 
 - a request that carries the session cookie: a partner lead who has just posted an
   update expects to see it;
@@ -107,6 +109,7 @@ from tracker.data_version import (
     records_redacted,
 )
 from tracker.db import get_database, get_session
+from tracker.logs import RENDER_AFTER_RESPONSE
 from tracker.redis_locks import RELEASE_IF_HELD
 from tracker.rendering import VARY_HEADERS, wants_fragment
 
@@ -350,7 +353,7 @@ def _serve_from_cache() -> Response | None:
         hit = _cached_response(compressed)
         hit.vary.update(CACHED_PAGE_VARY_HEADERS)
         return hit
-    older = _older_copy_while_another_renders(stamp, read_at)
+    older = None if _renders_after_a_response() else _older_copy(stamp, read_at)
     if older is None:
         # Rendered here: stored once rendered.
         g.page_cache_key = key
@@ -359,10 +362,25 @@ def _serve_from_cache() -> Response | None:
     return older
 
 
-def _older_copy_while_another_renders(stamp: VersionStamp, now: float) -> Response | None:
-    """The latest copy of this page from an earlier version, if another request is
-    rendering it now and the copy is recent; otherwise None, and this request renders
-    it (having taken the render lock, if nobody had it)."""
+def _renders_after_a_response() -> bool:
+    """True in the render that a request holding the render lock started once its
+    own response was sent (see ``_render_after_the_response``)."""
+    lock = request.environ.get(RENDER_AFTER_RESPONSE)
+    if lock is None:
+        return False
+    g.page_cache_lock = lock
+    return True
+
+
+def _older_copy(stamp: VersionStamp, now: float) -> Response | None:
+    """The latest copy of this page from an earlier version, if it is recent; otherwise
+    None, and this request renders the page.
+
+    The request that takes the render lock for (page, version) is sent the copy too,
+    and renders the page once its response has gone (``_render_after_the_response``),
+    so no visitor waits for a render that a recent copy can stand in for. With no
+    recent copy, the lock holder renders the page in its own request, as any miss does.
+    """
     copies: LatestCopies | None = current_app.extensions.get(_LATEST_COPIES)
     recent_seconds = current_app.config.get("PAGE_CACHE_RENDERING_STALE_SECONDS", 0)
     if copies is None or not recent_seconds or _carries_session_cookie():
@@ -370,19 +388,55 @@ def _older_copy_while_another_renders(stamp: VersionStamp, now: float) -> Respon
     address = _page_address()
     try:
         token = copies.lock(stamp.version, address)
-        if token is not None:
-            g.page_cache_lock = (stamp.version, address, token)
-            return None
         copy = copies.latest(address)
     except redis.RedisError as error:
         logger.warning("The page cache in Redis did not answer (%s); rendering the page.", error)
         return None
+    lock = None if token is None else (stamp.version, address, token)
     if copy is None or not copy.recent(stamp, now, recent_seconds):
+        if lock is not None:
+            g.page_cache_lock = lock
         return None
     # Not to be kept by anyone, like a page with older figures (see above).
     older = _cached_response(copy.compressed)
     older.vary.update(CACHED_PAGE_VARY_HEADERS)
+    if lock is not None:
+        _render_after_the_response(older, lock)
     return older
+
+
+def _render_after_the_response(response: Response, lock: tuple[int, str, str]) -> None:
+    """Render this page and store it once ``response`` has been sent.
+
+    The WSGI server closes a response after sending it, and gunicorn's worker takes its
+    next request only after that: the render costs the worker's time, not this
+    visitor's. It is the same request again, answered by the whole app with its
+    response thrown away, marked so that it renders (holding ``lock``) rather than
+    being sent a copy. The mark is a key of the WSGI environment, which no header can
+    set.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    environ = {key: value for key, value in request.environ.items() if key != "werkzeug.request"}
+    environ[RENDER_AFTER_RESPONSE] = lock
+
+    def render() -> None:
+        try:
+            body = app.wsgi_app(environ, _discard_start_response)
+            try:
+                for _chunk in body:
+                    pass
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+        except Exception:  # a failed render leaves the page to the next request
+            logger.exception("Rendering %s after a response failed.", environ.get("PATH_INFO"))
+
+    response.call_on_close(render)
+
+
+def _discard_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+    return lambda _data: None
 
 
 def _carries_session_cookie() -> bool:
