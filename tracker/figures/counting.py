@@ -70,17 +70,25 @@ class Measure(enum.IntEnum):
 AnySelect = sa.Select[*tuple[Any, ...]]
 
 
-def median_clause(rows: sa.Subquery, days: str = "days", *partition: str) -> AnySelect:
+def median_clause(
+    rows: sa.Subquery, days: str = "days", *partition: str, dialect: str = "sqlite"
+) -> AnySelect:
     """The median of the integer column ``days`` of ``rows``, per ``partition``.
 
-    Each group's rows are numbered in order of ``days``; the median is the middle
-    row, or the average of the two middle rows when there is an even number of
-    them. Works on SQLite (3.25 and later) and PostgreSQL, and sends back one row
-    per group however many rows are measured. A group with no rows has no median
-    (no row comes back).
+    The middle row, or the average of the two middle rows when there is an even number
+    of them; one row per group however many rows are measured. A group with no rows
+    has no median (no row comes back, or without groups a null). PostgreSQL has the
+    ordered-set aggregate for it (``percentile_cont(0.5)``), which takes about two
+    thirds of the time of numbering the rows over a large partitioned set; elsewhere
+    (SQLite 3.25 and later) each group's rows are numbered in order of ``days`` and
+    the middle one or two are averaged.
     """
     groups = [rows.c[name] for name in partition]
     value = rows.c[days]
+    if dialect == "postgresql":
+        median = sa.func.percentile_cont(0.5).within_group(value).label("median")
+        by_group = sa.select(*groups, median)
+        return by_group.group_by(*groups) if groups else by_group
     ranked = sa.select(
         *groups,
         value.label("days"),
@@ -212,8 +220,9 @@ def _medians(
     session: Session, slices: Sequence[Slice], today: date
 ) -> list[dict[Measure, float | None]]:
     """One query: every measure's median for each slice, each a scalar subquery."""
+    dialect = session.get_bind().dialect.name
     wanted = [
-        (i, measure, median_clause(days.subquery(f"measured_{i}_{int(measure)}")))
+        (i, measure, median_clause(days.subquery(f"measured_{i}_{int(measure)}"), dialect=dialect))
         for i, s in enumerate(slices)
         for measure, days in measured_days(s, today).items()
     ]

@@ -366,7 +366,9 @@ def _medians(
             )
         )
     ).subquery("measured")
-    medians = median_clause(measured, "days", "measure", "kind", "record_id")
+    medians = median_clause(
+        measured, "days", "measure", "kind", "record_id", dialect=session.get_bind().dialect.name
+    )
     found: dict[tuple[SliceKind, int], dict[Measure, float | None]] = {}
     for measure, kind, record_id, median in session.execute(medians):
         found.setdefault((_KINDS[kind], int(record_id)), {})[Measure(measure)] = float(median)
