@@ -62,7 +62,7 @@ from tracker.rules import (
     status_reason_hidden,
     target_date_moved,
 )
-from tracker.search import MAX_QUERY_LENGTH, SearchQuery, commitment_relevance, parse_query
+from tracker.search import MAX_QUERY_LENGTH, Matches, SearchQuery, commitment_matches, parse_query
 
 # --- Sorting and the "due within" filter ----------------------------------------
 
@@ -347,9 +347,10 @@ def _days(count: int) -> str:
     return "1 day" if count == 1 else f"{count:,} days"
 
 
-#: What a list row shows of a commitment (components/commitment_record.html), and
-#: what its flags are worked out from; the rest of its words stay in the database.
-_LISTED_COMMITMENT_COLUMNS: tuple[Any, ...] = (
+#: What a list row or a scorecard's short list shows of a commitment
+#: (components/commitment_record.html, components/scorecard.html), and what its flags
+#: are worked out from; the rest of its words stay in the database.
+LISTED_COMMITMENT_COLUMNS: tuple[Any, ...] = (
     Commitment.number,
     Commitment.title,
     Commitment.partner_id,
@@ -371,7 +372,7 @@ def list_commitments(
     areas and communities for the filter form (which also resolve the slugs in the
     address), and the page with each commitment's partner and the total across every
     page (a window count); only a page number past the end costs two more. A search
-    adds its relevance subquery to the page's query, not a query of its own. Partner, theme,
+    adds its matches and their rank to the page's query, not a query of its own. Partner, theme,
     area and community follow the clauses the scorecards count with, and the dates
     made and delivered those the board report counts a quarter's commitments with,
     so a figure there equals the total here. An unknown slug is ignored with a notice.
@@ -421,17 +422,17 @@ def list_commitments(
             commitment_delivered_clause(filters.delivered_from.value, filters.delivered_to.value)
         )
 
-    relevance = None
+    matches = None
     if not filters.search.is_empty:
-        relevance = commitment_relevance(session, filters.search)
+        matches = commitment_matches(session, filters.search)
 
     def matching(*columns: Any) -> sa.Select[Any]:
         statement = sa.select(*columns).select_from(Commitment)
-        if relevance is not None:
-            statement = statement.join(relevance, relevance.c.commitment_id == col(Commitment.id))
+        if matches is not None:
+            statement = matches.restrict(statement)
         return statement.where(*conditions)
 
-    order = _order(filters.applied_sort, relevance)
+    order = _order(filters.applied_sort, matches)
 
     def fetch(number: int) -> list[Any]:
         # The page is chosen on narrow rows (id, position, total), and only its own
@@ -440,7 +441,7 @@ def list_commitments(
             matching(
                 col(Commitment.id).label("id"),
                 sa.func.row_number().over(order_by=order).label("position"),
-                total_column(matching, ranked=relevance is not None),
+                total_column(matching, ranked=matches is not None),
             )
             .order_by(*order)
             .offset(row_offset(number))
@@ -451,7 +452,7 @@ def list_commitments(
             select(Commitment, page.c.total)
             .join(page, page.c.id == col(Commitment.id))
             .options(
-                load_only(*_LISTED_COMMITMENT_COLUMNS),
+                load_only(*LISTED_COMMITMENT_COLUMNS),
                 joinedload(relationship(Commitment.partner)).load_only(_PARTNER_NAME),
             )
             .order_by(page.c.position)
@@ -484,15 +485,15 @@ def list_commitments(
     )
 
 
-def _order(sort: str, relevance: sa.Subquery | None) -> list[Any]:
+def _order(sort: str, matches: Matches | None) -> list[Any]:
     # The reference number breaks ties, so a page never shuffles between requests.
     if sort == SORT_TARGET_DATE:
         return [col(Commitment.target_date).asc(), col(Commitment.number).asc()]
     if sort == SORT_LAST_UPDATE:
         return longest_silent_first()
     newest = [col(Commitment.committed_on).desc(), col(Commitment.number).desc()]
-    if sort == SORT_RELEVANCE and relevance is not None:
-        return [relevance.c.relevance.desc(), *newest]
+    if sort == SORT_RELEVANCE and matches is not None:
+        return [matches.relevance.desc(), *newest]
     return newest
 
 

@@ -68,7 +68,7 @@ from tracker.rules import (
     response_state_of,
     target_date_moved,
 )
-from tracker.search import MAX_QUERY_LENGTH, SearchQuery, issue_relevance, parse_query
+from tracker.search import MAX_QUERY_LENGTH, Matches, SearchQuery, issue_matches, parse_query
 
 # --- Sort orders ----------------------------------------------------------------
 
@@ -347,10 +347,10 @@ def _choose(
     return chosen
 
 
-def _order_by(sort: str, relevance: sa.Subquery | None) -> list[Any]:
+def _order_by(sort: str, matches: Matches | None) -> list[Any]:
     newest = [col(Issue.raised_on).desc(), col(Issue.number).desc()]
-    if sort == RELEVANCE and relevance is not None:
-        return [relevance.c.relevance.desc(), *newest]
+    if sort == RELEVANCE and matches is not None:
+        return [matches.relevance.desc(), *newest]
     if sort == WAITING_LONGEST:
         awaiting = response_state_clause(ResponseState.AWAITING_RESPONSE)
         # Awaiting issues first, the earliest raised (longest waiting) at the top;
@@ -442,15 +442,15 @@ def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueLi
         conditions.append(issue_community_clause(community.id))
     if filters.raised_from.value or filters.raised_to.value:
         conditions.append(issue_raised_clause(filters.raised_from.value, filters.raised_to.value))
-    relevance = issue_relevance(session, filters.search) if filters.search is not None else None
+    matches = issue_matches(session, filters.search) if filters.search is not None else None
 
     def matching(*columns: Any) -> sa.Select[Any]:
         statement = sa.select(*columns).select_from(Issue)
-        if relevance is not None:
-            statement = statement.join(relevance, relevance.c.issue_id == col(Issue.id))
+        if matches is not None:
+            statement = matches.restrict(statement)
         return statement.where(*conditions)
 
-    order = _order_by(filters.effective_sort, relevance)
+    order = _order_by(filters.effective_sort, matches)
 
     def fetch(number: int) -> list[Any]:
         # The page is chosen on narrow rows (id, position, total), and only its own
@@ -460,7 +460,7 @@ def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueLi
             matching(
                 col(Issue.id).label("id"),
                 sa.func.row_number().over(order_by=order).label("position"),
-                total_column(matching, ranked=relevance is not None),
+                total_column(matching, ranked=matches is not None),
             )
             .order_by(*order)
             .offset(row_offset(number))

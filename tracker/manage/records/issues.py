@@ -47,7 +47,7 @@ from tracker.queries.issues import IssueRow, issue_rows
 from tracker.queries.pagination import PAGE_SIZE, Page, relationship, row_offset, rows_of_page
 from tracker.references import allocate_number
 from tracker.rules import ResponseState, response_state_clause
-from tracker.search import issue_relevance, parse_query
+from tracker.search import issue_matches, parse_query
 
 
 def find_issue(session: Session, reference: str) -> Issue:
@@ -98,7 +98,7 @@ def workspace_issues(
             conditions.append(sa.false())
         else:
             conditions.append(issue_partner_clause(user.partner_id))
-    relevance = None
+    matches = None
     number = reference_number(search.q, Issue.REFERENCE_PREFIX) if search.q else None
     if number is not None:
         conditions.append(col(Issue.number) == number)
@@ -107,12 +107,12 @@ def workspace_issues(
         if query.is_empty:
             conditions.append(sa.false())
         else:
-            relevance = issue_relevance(session, query)
+            matches = issue_matches(session, query)
 
     def matching(*columns: Any) -> sa.Select[Any]:
         statement = sa.select(*columns).select_from(Issue)
-        if relevance is not None:
-            statement = statement.join(relevance, relevance.c.issue_id == col(Issue.id))
+        if matches is not None:
+            statement = matches.restrict(statement)
         return statement.where(*conditions)
 
     awaiting = response_state_clause(ResponseState.AWAITING_RESPONSE)
