@@ -8,11 +8,20 @@ request first; htmx only asks for less of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Flask, Response, make_response, render_template, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from flask_htmx import HTMX
 from jinja2 import BytecodeCache, Environment, pass_environment
 from jinja2.bccache import Bucket
@@ -165,6 +174,36 @@ class RecordAddresses:
         return url_for(self.endpoint, **values)
 
 
+#: Where each app keeps the addresses :func:`page_address` has built.
+_PAGE_ADDRESSES = "tracker.page_addresses"
+#: Distinct addresses kept; past this the store starts again.
+MAX_PAGE_ADDRESSES = 5_000
+
+
+def page_address(endpoint: str, args: Mapping[str, str] | None = None) -> str:
+    """``url_for(endpoint, **args)``, built once per process and then remembered.
+
+    For the links that are the same on every request: the layout's stylesheets,
+    scripts and menus, and a scorecard's link from each figure to the list that
+    counts it (a few dozen addresses a page, each the same for a slice whatever the
+    day), where ``url_for`` costs tens of microseconds a call. A relative address
+    depends only on the endpoint, its values (text) and the path the site is served
+    under, so those are the key.
+    """
+    values: dict[str, Any] = dict(args or {})
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    remembered: dict[tuple[Any, ...], str] = current_app.extensions.setdefault(_PAGE_ADDRESSES, {})
+    key = (request.script_root, endpoint, tuple(values.items()))
+    found = remembered.get(key)
+    if found is None:
+        found = url_for(endpoint, **values)
+        if len(remembered) >= MAX_PAGE_ADDRESSES:
+            remembered.clear()
+        remembered[key] = found
+    return found
+
+
 def error_message(field: Any) -> dict[str, str] | None:
     """A WTForms field's errors as the NHS.UK macros' ``errorMessage`` parameter."""
     messages = [str(message) for message in field.errors]
@@ -226,4 +265,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(error_message, "error_message")
     app.add_template_global(select_items, "select_items")
     app.add_template_global(RecordAddresses, "record_addresses")
+    app.add_template_global(page_address, "page_address")
     app.add_template_global(public_url, "public_url")

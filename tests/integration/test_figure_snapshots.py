@@ -147,6 +147,33 @@ def test_figures_are_computed_once_per_version_and_shared_by_every_process(make_
     assert len(computations) == 1
 
 
+def test_a_process_reads_each_snapshot_from_its_store_once(make_process, monkeypatch):
+    app = make_process()
+    add_issue(app)
+    assert issues_raised(app) == "1"  # computed and stored
+    with app.app_context():
+        store = _store()
+    reads: list[SnapshotKey] = []
+    read = store.get
+
+    def counted(key: SnapshotKey) -> Any:
+        reads.append(key)
+        return read(key)
+
+    monkeypatch.setattr(store, "get", counted)
+    for _ in range(3):
+        assert issues_raised(app) == "1"
+    assert len(reads) == 1  # then kept in the process's memory
+
+    add_issue(app)
+    assert issues_raised(app) == "1"  # a new version: not in the store yet
+    wait_for_refreshes(app)
+    for _ in range(3):
+        assert issues_raised(app) == "2"
+    assert len(reads) == 3
+    assert reads[1] == reads[2] != reads[0]
+
+
 def test_a_page_after_a_write_shows_the_older_figures_until_the_refresh_is_due(make_process):
     app = make_process(FIGURES_REFRESH_SECONDS=3600)
     add_issue(app)

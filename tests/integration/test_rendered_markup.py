@@ -15,7 +15,7 @@ from tests.factories import make_commitment, make_engagement, make_issue, make_p
 from tests.pages import Element, RenderedPage, get_page
 from tracker.models import CommitmentStatus
 from tracker.public.macros import parameters_key, rendered_once
-from tracker.rendering import RecordAddresses
+from tracker.rendering import RecordAddresses, page_address
 
 
 def tags(element: Element) -> list[tuple[str, set[str]]]:
@@ -181,6 +181,25 @@ def test_record_addresses_match_url_for_and_escape_what_needs_it(app: Flask):
         assert area_address("north-vale") == "/areas/north-vale"
         assert area_address("a b/c") == url_for("public.area", slug="a b/c")
         assert area_address("a b/c") != "/areas/a b/c"
+
+
+def test_page_addresses_match_url_for_under_any_path_the_site_is_served_at(app: Flask):
+    from flask import url_for
+
+    wanted = [
+        ("public.we_will", {"partner": "vale-council", "status": "overdue"}),
+        ("public.we_will", {"status": "overdue", "partner": "vale-council"}),
+        ("public.you_said", {"state": "awaiting", "q": "a b&c"}),
+        ("public.home", None),
+        ("static", {"filename": "css/tracker.css"}),
+    ]
+    for root in ("", "/tracker"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}"):
+            for _ in range(2):  # built, then remembered
+                for endpoint, args in wanted:
+                    assert page_address(endpoint, args) == url_for(endpoint, **(args or {}))
+    with app.test_request_context("/", base_url="http://localhost/tracker"):
+        assert page_address("public.home") == "/tracker/"
 
 
 def test_remembered_macros_keep_markup_apart_from_text_that_looks_the_same():

@@ -383,6 +383,22 @@ def headline_value(figure: FigureDefinition, figures: Figures) -> int | str:
     return count
 
 
+def table_value(figure: FigureDefinition, figures: Figures) -> tuple[str, str | None]:
+    """A figure as the scorecard tables show it: its value in words, and the detail
+    shown after it in brackets (a share's part and whole, or a count's share), if any."""
+    if figure.shown is Shown.SHARE:
+        share = figures.share_delivered_on_time
+        if share is None:
+            return figure.when_none, None
+        return share, f"{figures.delivered_on_time:,} of {figures.due_so_far:,}"
+    value = figures.value(figure.key)
+    if figure.shown is Shown.MEDIAN:
+        return (figure.when_none if value is None else format_days(value)), None
+    if figure.shown is Shown.COUNT_AND_SHARE:
+        return f"{value:,}", figures.share_with_response
+    return f"{value:,}", None
+
+
 def headline_description(figure: FigureDefinition, figures: Figures, threshold_days: int) -> str:
     """The words under a figure's card on the home page: its definition, with the share's
     parts where there is one."""

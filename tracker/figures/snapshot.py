@@ -21,7 +21,10 @@ in Redis when ``REDIS_URL`` is set, otherwise in the ``figure_snapshot`` table.
   shown rather than computing again, so a steady stream of updates costs at most
   one computation in that time;
 - a hidden update (:data:`tracker.data_version.records_redacted`) drops every
-  snapshot, so the figures from before it are never shown again.
+  snapshot, so the figures from before it are never shown again;
+- each process keeps the last snapshot it read in its own memory, under its key: a
+  snapshot never changes once stored, so the pages of one data version read it from
+  the store and decode it once, not on every request.
 
 Tests arrange records without committing them, which a snapshot keyed on the
 committed version cannot see: with ``FIGURE_SNAPSHOTS_DISABLED`` each page counts its
@@ -54,6 +57,8 @@ logger = logging.getLogger(__name__)
 
 _STORE = "tracker.figure_snapshots"
 _REFRESHES = "tracker.figure_refreshes"
+#: Where each app keeps the last snapshot it read from its store.
+_LAST_READ = "tracker.figure_snapshot_last_read"
 #: A computation not finished in this time is taken to have died, and is taken over.
 CLAIM_SECONDS = 60
 #: How often a process waiting for a snapshot (with no older one to show) looks again.
@@ -308,6 +313,7 @@ def _forget_every_snapshot(_session: Any, **_extra: Any) -> None:
         return
     if current_app.config.get("FIGURE_SNAPSHOTS_DISABLED"):
         return  # Nothing is stored.
+    current_app.extensions.pop(_LAST_READ, None)
     _store().forget_all()
 
 
@@ -324,8 +330,12 @@ def page_figures(session: Session, today: date, threshold_days: int) -> FigureSe
         return every_slice_figures(session, today, threshold_days)
     store = _store()
     key = SnapshotKey(current_version(session), today, threshold_days)
+    last_read: Snapshot | None = current_app.extensions.get(_LAST_READ)
+    if last_read is not None and last_read.key == key:
+        return last_read.figures
     found = store.get(key)
     if found is not None:
+        current_app.extensions[_LAST_READ] = found
         return found.figures
     latest = store.latest(today, threshold_days)
     if latest is not None and latest.key.data_version >= key.data_version:

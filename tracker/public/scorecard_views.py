@@ -15,6 +15,8 @@ from tracker.rules import threshold_days
 blueprint.add_app_template_filter(catalogue.format_days, "format_days")
 # Templates loop over the catalogue's figures instead of writing them out one by one.
 blueprint.record_once(lambda state: state.app.jinja_env.globals.update(figure_catalogue=catalogue))
+blueprint.add_app_template_global(scorecards.figure_rows, "figure_rows")
+blueprint.add_app_template_global(scorecards.partner_cells, "partner_cells")
 
 
 @blueprint.get("/partners")

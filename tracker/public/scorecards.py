@@ -10,19 +10,27 @@ simple filtered, sorted and limited query on the figure's own list clause.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from tracker.errors import RecordNotFound
-from tracker.figures.catalogue import Figures
+from tracker.figures.catalogue import (
+    PARTNER_TABLE_FIGURES,
+    Counts,
+    FigureDefinition,
+    Figures,
+    Shown,
+    table_value,
+)
 from tracker.figures.counting import AnySelect, Scorecard
 from tracker.figures.every_slice import FigureSet
 from tracker.figures.slices import (
@@ -37,6 +45,7 @@ from tracker.figures.slices import (
 )
 from tracker.figures.snapshot import page_figures
 from tracker.models import Area, Commitment, Community, Issue, Partner, PartnerKind, Theme
+from tracker.queries.commitments import LISTED_COMMITMENT_COLUMNS
 from tracker.queries.filters import (
     NO_RECENT_UPDATE,
     OVERDUE,
@@ -44,6 +53,7 @@ from tracker.queries.filters import (
     issue_state_clause,
 )
 from tracker.queries.pagination import relationship
+from tracker.rendering import page_address
 from tracker.rules import (
     ResponseState,
     days_awaiting_response,
@@ -90,32 +100,74 @@ def _summaries(
     ]
 
 
-def _commitments_where(
-    session: Session, slice_: Slice, clause: ColumnElement[bool], *order: Any, limit: int
+#: What a short list shows of an issue awaiting a response.
+_LISTED_ISSUE_COLUMNS: tuple[Any, ...] = (
+    Issue.number,
+    Issue.title,
+    Issue.raised_on,
+    Issue.lead_partner_id,
+)
+_PARTNER_NAME: Any = Partner.name
+
+
+#: The short list of the latest updated commitments (the others are named after
+#: their list filter, OVERDUE and NO_RECENT_UPDATE).
+_RECENTLY_UPDATED = "recently-updated"
+#: Each short list's order.
+_ORDERS: dict[str, Callable[[], list[Any]]] = {
+    OVERDUE: most_overdue_first,
+    NO_RECENT_UPDATE: longest_silent_first,
+    _RECENTLY_UPDATED: lambda: [
+        col(Commitment.last_update_on).desc(),
+        col(Commitment.number).desc(),
+    ],
+}
+#: The short lists' statements, kept by what each depends on (see _listed_commitments);
+#: past this many the store starts again.
+MAX_KEPT_STATEMENTS = 1_000
+_kept_statements: dict[tuple[Any, ...], Any] = {}
+
+
+def _listed_commitments(
+    session: Session, slice_: Slice, listed: str, today: date, threshold_days: int, limit: int
 ) -> list[Commitment]:
-    conditions = [clause] if slice_.commitments is None else [slice_.commitments, clause]
-    return list(
-        session.exec(
+    """The first ``limit`` commitments of a slice's short list ``listed``: Overdue or
+    No recent update (a list filter), or recently updated.
+
+    A statement depends only on the list, the slice's kind and record, the day and the
+    threshold, so each is built once and reused: building one and working out its
+    cache key (SQLAlchemy keeps it on the statement) cost more than running it.
+    """
+    key = (listed, slice_.kind, slice_.record_id, today, threshold_days, limit)
+    statement = _kept_statements.get(key)
+    if statement is None:
+        clause: ColumnElement[bool]
+        if listed == _RECENTLY_UPDATED:
+            clause = col(Commitment.last_update_on).is_not(None)
+        else:
+            clause = commitment_status_clause(listed, today, threshold_days)
+        conditions = [clause] if slice_.commitments is None else [slice_.commitments, clause]
+        statement = (
             select(Commitment)
             .where(*conditions)
-            .options(joinedload(relationship(Commitment.partner)))
-            .order_by(*order)
+            .options(
+                load_only(*LISTED_COMMITMENT_COLUMNS),
+                joinedload(relationship(Commitment.partner)).load_only(_PARTNER_NAME),
+            )
+            .order_by(*_ORDERS[listed]())
             .limit(limit)
-        ).all()
-    )
+        )
+        if len(_kept_statements) >= MAX_KEPT_STATEMENTS:
+            _kept_statements.clear()
+        _kept_statements[key] = statement
+    return list(session.exec(statement).all())
 
 
 def most_overdue_commitments(
     session: Session, slice_: Slice, today: date, threshold_days: int, limit: int = SHORT_LIST_SIZE
 ) -> list[CommitmentSummary]:
     """A slice's Overdue commitments, longest past their target date first (one query)."""
-    found = _commitments_where(
-        session,
-        slice_,
-        commitment_status_clause(OVERDUE, today, threshold_days),
-        *most_overdue_first(),
-        limit=limit,
-    )
+    found = _listed_commitments(session, slice_, OVERDUE, today, threshold_days, limit)
     return _summaries(found, today, threshold_days)
 
 
@@ -123,13 +175,7 @@ def longest_silent_commitments(
     session: Session, slice_: Slice, today: date, threshold_days: int, limit: int = SHORT_LIST_SIZE
 ) -> list[CommitmentSummary]:
     """A slice's No recent update commitments, longest without an update first (one query)."""
-    found = _commitments_where(
-        session,
-        slice_,
-        commitment_status_clause(NO_RECENT_UPDATE, today, threshold_days),
-        *longest_silent_first(),
-        limit=limit,
-    )
+    found = _listed_commitments(session, slice_, NO_RECENT_UPDATE, today, threshold_days, limit)
     return _summaries(found, today, threshold_days)
 
 
@@ -137,13 +183,8 @@ def recently_updated_commitments(
     session: Session, today: date, threshold_days: int, limit: int = SHORT_LIST_SIZE
 ) -> list[CommitmentSummary]:
     """The commitments with the latest updates, newest first (one query)."""
-    found = _commitments_where(
-        session,
-        system_slice(),
-        col(Commitment.last_update_on).is_not(None),
-        col(Commitment.last_update_on).desc(),
-        col(Commitment.number).desc(),
-        limit=limit,
+    found = _listed_commitments(
+        session, system_slice(), _RECENTLY_UPDATED, today, threshold_days, limit
     )
     return _summaries(found, today, threshold_days)
 
@@ -170,7 +211,10 @@ def longest_awaiting_issues(
     issues = session.exec(
         select(Issue)
         .where(*conditions)
-        .options(joinedload(relationship(Issue.lead_partner)))
+        .options(
+            load_only(*_LISTED_ISSUE_COLUMNS),
+            joinedload(relationship(Issue.lead_partner)).load_only(_PARTNER_NAME),
+        )
         .order_by(*waiting_longest_first())
         .limit(SHORT_LIST_SIZE)
     ).all()
@@ -209,6 +253,23 @@ def slice_directory(session: Session) -> SliceDirectory:
     Sorted by name whatever the letters' case ("Getting to appointments" before
     "GP access"), as a reader would look for them.
     """
+    found: dict[str, list[SliceLink]] = {
+        kind: [] for kind in ("theme", "area", "partner", "community")
+    }
+    for kind, slug, name, within in session.execute(_directory_statement()).all():
+        found[kind].append(SliceLink(slug, name, within))
+    return SliceDirectory(
+        themes=found["theme"],
+        areas=found["area"],
+        partners=found["partner"],
+        communities=found["community"],
+    )
+
+
+@functools.cache
+def _directory_statement() -> AnySelect:
+    """The query behind :func:`slice_directory`: the same on every request, so it is
+    built once per process."""
     parent = aliased(Area, name="parent_area")
     nothing = sa.cast(sa.null(), sa.String)
     parts: list[AnySelect] = [
@@ -229,21 +290,8 @@ def slice_directory(session: Session) -> SliceDirectory:
         ).outerjoin(parent, col(parent.id) == col(Area.parent_id))
     )
     union = sa.union_all(*parts).subquery("everything")
-    found: dict[str, list[SliceLink]] = {
-        kind: [] for kind in ("theme", "area", "partner", "community")
-    }
-    rows = session.execute(
-        sa.select(union.c.kind, union.c.slug, union.c.name, union.c.within).order_by(
-            union.c.kind, sa.func.lower(union.c.name), union.c.slug
-        )
-    ).all()
-    for kind, slug, name, within in rows:
-        found[kind].append(SliceLink(slug, name, within))
-    return SliceDirectory(
-        themes=found["theme"],
-        areas=found["area"],
-        partners=found["partner"],
-        communities=found["community"],
+    return sa.select(union.c.kind, union.c.slug, union.c.name, union.c.within).order_by(
+        union.c.kind, sa.func.lower(union.c.name), union.c.slug
     )
 
 
@@ -342,6 +390,59 @@ def slice_page(
     )
 
 
+# --- The scorecard tables ------------------------------------------------------------
+
+
+class FigureCell(NamedTuple):
+    """One figure of a scorecard table, for the slice or for the whole system."""
+
+    #: The value in words, and the detail shown after it in brackets, if any
+    #: (:func:`tracker.figures.catalogue.table_value`).
+    text: str
+    detail: str | None
+    #: The list that counts the figure's records.
+    href: str
+    #: Whose figure it is, in the words hidden after it for screen readers.
+    whose: str
+
+
+class FigureRow(NamedTuple):
+    label: str
+    #: The slice's figure, then the whole system's.
+    cells: tuple[FigureCell, ...]
+
+
+def figure_rows(
+    card: Scorecard, figures_shown: Sequence[FigureDefinition], first_label: str | None = None
+) -> list[FigureRow]:
+    """The rows of a scorecard table: each of ``figures_shown`` for the slice and for the
+    whole system, each with the address of the list that counts it (the slice's list
+    filters and the figure's own). ``first_label``: the first figure's label in the
+    slice's words, if not its own.
+
+    Worked out here rather than in the template, where each value and address cost a
+    call of its own: a scorecard page shows two tables of them.
+    """
+    slice_ = card.slice
+    rows = []
+    for position, figure in enumerate(figures_shown):
+        label = first_label if position == 0 and first_label else figure.label
+        slice_args = slice_.issue_args if figure.counts is Counts.ISSUES else slice_.commitment_args
+        cells = tuple(
+            FigureCell(
+                *table_value(figure, figures),
+                href=page_address(figure.endpoint, figure.list_args(args)),
+                whose=whose,
+            )
+            for figures, whose, args in (
+                (card.figures, slice_.name, slice_args),
+                (card.system, "whole system", {}),
+            )
+        )
+        rows.append(FigureRow(label, cells))
+    return rows
+
+
 # --- Every partner, side by side ----------------------------------------------------
 
 
@@ -355,6 +456,33 @@ class PartnerRow:
     @property
     def kind(self) -> PartnerKind:
         return self.partner.kind
+
+
+class PartnerCell(NamedTuple):
+    """One figure of a partner's row in the /partners table."""
+
+    text: str
+    #: The list that counts the figure's records for the partner.
+    href: str
+    #: The figure's label, hidden after it for screen readers.
+    label: str
+
+
+def partner_cells(row: PartnerRow) -> list[PartnerCell]:
+    """The figures of one partner's row in the /partners table: each of
+    :data:`~tracker.figures.catalogue.PARTNER_TABLE_FIGURES`, with the address of the
+    list that counts it. Worked out here rather than in the template, where each
+    cell (hundreds on the page) cost several calls of its own."""
+    args = {"partner": row.partner.slug}
+    cells = []
+    for figure in PARTNER_TABLE_FIGURES:
+        if figure.shown is Shown.SHARE:
+            text = row.figures.share_delivered_on_time or figure.when_none
+        else:
+            text = f"{row.figures.value(figure.key):,}"
+        href = page_address(figure.endpoint, figure.list_args(args))
+        cells.append(PartnerCell(text, href, figure.label))
+    return cells
 
 
 def partner_table(session: Session, figures: FigureSet) -> list[PartnerRow]:

@@ -10,6 +10,7 @@ figure can be traced to the records behind it).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -279,7 +280,11 @@ class IssueFilterOptions:
     communities: list[FilterOption]
 
 
+@functools.cache
 def _options_statement() -> sa.Select[Any]:
+    """The one query behind :func:`filter_options`; the same on every request, so it
+    is built once per process."""
+
     def branch(kind: str, model: Any, parent: Any = None) -> sa.Select[Any]:
         parent_id = parent if parent is not None else sa.cast(sa.null(), sa.Integer)
         return sa.select(
