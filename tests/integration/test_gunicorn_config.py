@@ -1,5 +1,7 @@
-"""gunicorn.conf.py: each worker compiles every template before its first request."""
+"""gunicorn.conf.py: each worker compiles every template before its first request, then
+freezes what it holds out of the garbage collector's full passes."""
 
+import gc
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +20,12 @@ def test_a_starting_worker_compiles_every_template(app):
     assert "nhsuk/components/tag/template.jinja" in names
     assert any(name.startswith("email/") for name in names)
 
-    settings["post_worker_init"](SimpleNamespace(wsgi=app))
+    try:
+        settings["post_worker_init"](SimpleNamespace(wsgi=app))
 
-    loaded = {name for (_loader, name) in environment.cache}
-    assert loaded == set(names)
+        loaded = {name for (_loader, name) in environment.cache}
+        assert loaded == set(names)
+        # The app and its compiled templates are out of the collector's full passes.
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # a test process is not a worker: leave its collector as it was
