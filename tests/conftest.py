@@ -106,8 +106,9 @@ def new_database_url(
 
     yield make
     if db_kind == "postgresql":
-        # Each drop waits for a checkpoint; dropped together, they share one.
-        with ThreadPoolExecutor(max_workers=8) as pool:
+        # Each drop waits for a checkpoint; dropped together, they share one. A run
+        # makes a few dozen; sixteen connections at once leave room for other clients.
+        with ThreadPoolExecutor(max_workers=16) as pool:
             list(pool.map(databases.drop_postgres_database, created))
 
 

@@ -338,10 +338,14 @@ def axe_source() -> str:
 
 
 #: Only violations are gathered: collecting the rules that passed, or could not be
-#: decided, costs the page about as much again, and no test reads them.
+#: decided, costs the page about as much again, and no test reads them. Before it
+#: runs, axe loads only media (for no-autoplay-audio), not the default "cssom" too:
+#: that fetches and parses every stylesheet again for css-orientation-lock alone, an
+#: experimental rule that these tags do not run.
 AXE_RUN = """async (tags) => await axe.run(document, {
   runOnly: {type: "tag", values: tags},
   resultTypes: ["violations"],
+  preload: {assets: ["media"]},
 })"""
 
 

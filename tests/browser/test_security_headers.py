@@ -4,6 +4,7 @@ scripts, and the check every browser test makes (conftest.no_csp_violations) wor
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import Page
 
@@ -58,7 +59,13 @@ def test_a_violation_fails_the_test(
           document.body.append(script);
         }"""
     )
-    page.wait_for_timeout(200)
+    # Reported twice, by the page's listener and on the console: wait for both to arrive.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (
+        any(text.startswith("script-src") for text in no_csp_violations)
+        and any(text.startswith("console:") for text in no_csp_violations)
+    ):
+        page.wait_for_timeout(20)
 
     assert page.evaluate("window.injected") is None
     assert any("script-src" in text for text in no_csp_violations), no_csp_violations

@@ -24,7 +24,6 @@ from tests.concurrency import at_the_same_moment, committed_app
 from tests.conftest import TODAY
 from tests.factories import make_commitment, make_issue, make_partner, make_user
 from tests.mailbox import LoopbackSmtp
-from tracker import schema
 from tracker.clock import LONDON
 from tracker.db import get_database, make_engine
 from tracker.mail import send_queued_emails
@@ -312,11 +311,10 @@ TRACKER = str(Path(sys.executable).with_name("tracker"))
 
 
 def test_the_scheduler_process_catches_up_serves_the_queue_and_stops_on_sigterm(
-    new_database_url,
+    new_migrated_database_url: Callable[[], str],
 ):
-    url = new_database_url()
+    url = new_migrated_database_url()
     engine = make_engine(url)
-    schema.upgrade(engine)
     with Session(engine) as session:
         session.add(ReportRequest(period=drafts_period().name, requested_at=datetime.now(UTC)))
         session.commit()
