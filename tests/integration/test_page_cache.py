@@ -31,9 +31,15 @@ def page_cache_on(app):
 
 def issues_raised(client) -> int:
     response = client.get("/")
-    # Closed once read, as a WSGI server closes every response once it is sent.
-    response.close()
+    sent(client, response)
     return issues_raised_in(response)
+
+
+def sent(client, response) -> None:
+    """Close ``response`` as a WSGI server does once it is sent, and wait for any page
+    render that closing started."""
+    response.close()
+    page_cache.wait_for_renders(client.application)
 
 
 def issues_raised_in(response) -> int:
@@ -483,7 +489,7 @@ def test_the_request_that_takes_the_render_lock_is_sent_the_latest_copy_and_rend
         assert stored_page(page_cache._page_key(version)) is None
     # ...and once it was sent (and closed, as the server does), the page was rendered
     # and stored for everyone.
-    first.close()
+    sent(site.client, first)
     with site.app.test_request_context("/"):
         assert stored_page(page_cache._page_key(version)) is not None
     after = site.client.get("/")

@@ -56,12 +56,13 @@ copy stored of the same page (same address and kind, same day: ``LatestCopies``)
 an earlier version, if it showed the site as it was at most
 ``PAGE_CACHE_RENDERING_STALE_SECONDS`` ago (``0`` turns this off). The first such
 request also takes a short render lock for (page, version)
-(:data:`RENDER_LOCK_SECONDS`) and, once its response has been sent, renders the page
-and stores it (``_render_after_the_response``); the requests after that get the new
-page. Like a page with older figures, a copy is sent with no validators and no
-``Cache-Control``, so nobody else keeps it. With no recent copy, the request holding
-the lock renders the page in its own time, and so does a request without the lock, as
-any miss does: nothing waits on a lock. Never given an older copy:
+(:data:`RENDER_LOCK_SECONDS`) and, once its response has been sent, the page is
+rendered and stored in a thread of the same process (``_render_after_the_response``);
+the requests after that get the new page. Like a page with older figures, a copy is
+sent with no validators and no ``Cache-Control``, so nobody else keeps it. With no
+recent copy, the request holding the lock renders the page in its own time, and so
+does a request without the lock, as any miss does: nothing waits on a lock. Never
+given an older copy:
 
 - a request that carries the session cookie: a partner lead who has just posted an
   update expects to see it;
@@ -143,6 +144,8 @@ STILL_FOR = timedelta(seconds=2)
 RENDER_LOCK_SECONDS = 5
 #: Where each app keeps its ``LatestCopies``, when it has Redis.
 _LATEST_COPIES = "tracker.latest_copies"
+#: Where each app keeps the renders it started after a response and has not finished.
+_RENDERS = "tracker.page_renders"
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +163,7 @@ def init_app(app: Flask) -> None:
         else {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
     )
     cache.init_app(app, config={**settings, "CACHE_DEFAULT_TIMEOUT": PAGE_TIMEOUT_SECONDS})
+    app.extensions[_RENDERS] = set()
     if redis_url:
         published = PublishedVersion(redis_url, f"{prefix}data-version")
         published.watch(get_database(app).sessionmaker)
@@ -408,16 +412,19 @@ def _older_copy(stamp: VersionStamp, now: float) -> Response | None:
 def _render_after_the_response(response: Response, lock: tuple[int, str, str]) -> None:
     """Render this page and store it once ``response`` has been sent.
 
-    The WSGI server closes a response after sending it, and gunicorn's worker takes its
-    next request only after that: the render costs the worker's time, not this
-    visitor's. It is the same request again, answered by the whole app with its
-    response thrown away, marked so that it renders (holding ``lock``) rather than
-    being sent a copy. The mark is a key of the WSGI environment, which no header can
-    set.
+    The WSGI server closes a response after sending it; the render then starts in a
+    thread of its own, so it costs neither this visitor's time nor the worker's: a
+    gunicorn worker takes its next request at once rather than after a render (right
+    after a write, every page renders at about the same moment, and requests would
+    queue behind workers all busy rendering). It is the same request again, answered
+    by the whole app with its response thrown away, marked so that it renders (holding
+    ``lock``) rather than being sent a copy. The mark is a key of the WSGI environment,
+    which no header can set.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     environ = {key: value for key, value in request.environ.items() if key != "werkzeug.request"}
     environ[RENDER_AFTER_RESPONSE] = lock
+    renders: set[threading.Thread] = app.extensions[_RENDERS]
 
     def render() -> None:
         try:
@@ -431,8 +438,23 @@ def _render_after_the_response(response: Response, lock: tuple[int, str, str]) -
                     close()
         except Exception:  # a failed render leaves the page to the next request
             logger.exception("Rendering %s after a response failed.", environ.get("PATH_INFO"))
+        finally:
+            renders.discard(threading.current_thread())
 
-    response.call_on_close(render)
+    def start() -> None:
+        thread = threading.Thread(target=render, name="page-render", daemon=True)
+        renders.add(thread)
+        thread.start()
+
+    response.call_on_close(start)
+
+
+def wait_for_renders(app: Flask, timeout: float = RENDER_LOCK_SECONDS) -> None:
+    """Wait until every render this process started after a response has finished
+    (tests use it, so no render outlives the test that started it)."""
+    give_up_at = monotonic() + timeout
+    for thread in list(app.extensions.get(_RENDERS, ())):
+        thread.join(max(0.0, give_up_at - monotonic()))
 
 
 def _discard_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
