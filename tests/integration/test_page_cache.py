@@ -451,9 +451,34 @@ class RedisSite:
 def site(database_url, session, monkeypatch):
     # However slowly a page renders, the version published in Redis is still there.
     monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
+    # Each write is followed by a render, however soon after the last one it comes.
+    monkeypatch.setattr(page_cache, "RENDER_INTERVAL_SECONDS", 0.0)
     site = RedisSite(database_url, session)
     yield site
     site.close()
+
+
+def test_under_a_stream_of_writes_a_page_is_rendered_at_most_once_a_moment(
+    database_url, session, monkeypatch
+):
+    monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
+    site = RedisSite(database_url, session)
+    try:
+        assert issues_raised(site.client) == 0  # rendered now, and kept as the latest copy
+        version = site.write()
+
+        # The copy was rendered a moment ago: it is sent, and nothing renders after it.
+        assert issues_raised(site.client) == 0
+        with site.app.test_request_context("/"):
+            assert stored_page(page_cache._page_key(version)) is None
+
+        # Once the moment has passed, the next view renders the page after its response.
+        later = time.time() + page_cache.RENDER_INTERVAL_SECONDS
+        monkeypatch.setattr(page_cache, "seconds_since_1970", lambda: later)
+        assert issues_raised(site.client) == 0
+        assert issues_raised(site.client) == 1
+    finally:
+        site.close()
 
 
 def test_while_another_request_renders_a_page_after_a_write_its_latest_copy_is_sent(site):

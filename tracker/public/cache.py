@@ -58,7 +58,9 @@ an earlier version, if it showed the site as it was at most
 request also takes a short render lock for (page, version)
 (:data:`RENDER_LOCK_SECONDS`) and, once its response has been sent, the page is
 rendered and stored in a thread of the same process (``_render_after_the_response``);
-the requests after that get the new page. Like a page with older figures, a copy is
+the requests after that get the new page. Under a stream of writes a page is rendered
+at most once every :data:`RENDER_INTERVAL_SECONDS`: until then its copy is sent
+without taking the lock. Like a page with older figures, a copy is
 sent with no validators and no ``Cache-Control``, so nobody else keeps it. With no
 recent copy, the request holding the lock renders the page in its own time, and so
 does a request without the lock, as any miss does: nothing waits on a lock. Never
@@ -139,6 +141,9 @@ _OLDER_FIGURES = ":older-figures"
 #: ``Last-Modified`` is sent only once the data has been still this long (see
 #: ``_last_modified``).
 STILL_FOR = timedelta(seconds=2)
+#: Under a stream of writes, a page whose latest copy was rendered less than this long
+#: ago is sent that copy (if it is recent enough to send) without rendering it again.
+RENDER_INTERVAL_SECONDS = 2.0
 #: How long a render lock lasts at most: a render that takes longer (or a process
 #: that stopped mid-render) leaves the page to the next request that asks for it.
 RENDER_LOCK_SECONDS = 5
@@ -391,8 +396,13 @@ def _older_copy(stamp: VersionStamp, now: float) -> Response | None:
         return None
     address = _page_address()
     try:
-        token = copies.lock(stamp.version, address)
         copy = copies.latest(address)
+        if copy is not None and now - copy.current_at < RENDER_INTERVAL_SECONDS:
+            # Rendered a moment ago: under a stream of writes, each page is rendered
+            # once in that time, not once per write.
+            token = None
+        else:
+            token = copies.lock(stamp.version, address)
     except redis.RedisError as error:
         logger.warning("The page cache in Redis did not answer (%s); rendering the page.", error)
         return None
