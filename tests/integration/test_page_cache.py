@@ -448,37 +448,48 @@ class RedisSite:
 
 
 @pytest.fixture
-def site(database_url, session, monkeypatch):
+def make_site(database_url, session, monkeypatch):
+    """Make web processes with Redis and the given settings; each is closed afterwards."""
     # However slowly a page renders, the version published in Redis is still there.
     monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
+    made: list[RedisSite] = []
+
+    def make(**settings) -> RedisSite:
+        made.append(RedisSite(database_url, session, **settings))
+        return made[-1]
+
+    yield make
+    for site in made:
+        site.close()
+
+
+@pytest.fixture
+def site(make_site, monkeypatch):
     # Each write is followed by a render, however soon after the last one it comes.
     monkeypatch.setattr(page_cache, "RENDER_INTERVAL_SECONDS", 0.0)
-    site = RedisSite(database_url, session)
-    yield site
-    site.close()
+    return make_site()
 
 
-def test_under_a_stream_of_writes_a_page_is_rendered_at_most_once_a_moment(
-    database_url, session, monkeypatch
-):
-    monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
-    site = RedisSite(database_url, session)
-    try:
-        assert issues_raised(site.client) == 0  # rendered now, and kept as the latest copy
-        version = site.write()
+def seconds_from_now(monkeypatch, seconds: float) -> None:
+    """From here on, the page cache takes the time to be ``seconds`` later than it is."""
+    later = time.time() + seconds
+    monkeypatch.setattr(page_cache, "seconds_since_1970", lambda: later)
 
-        # The copy was rendered a moment ago: it is sent, and nothing renders after it.
-        assert issues_raised(site.client) == 0
-        with site.app.test_request_context("/"):
-            assert stored_page(page_cache._page_key(version)) is None
 
-        # Once the moment has passed, the next view renders the page after its response.
-        later = time.time() + page_cache.RENDER_INTERVAL_SECONDS
-        monkeypatch.setattr(page_cache, "seconds_since_1970", lambda: later)
-        assert issues_raised(site.client) == 0
-        assert issues_raised(site.client) == 1
-    finally:
-        site.close()
+def test_under_a_stream_of_writes_a_page_is_rendered_at_most_once_a_moment(make_site, monkeypatch):
+    site = make_site()
+    assert issues_raised(site.client) == 0  # rendered now, and kept as the latest copy
+    version = site.write()
+
+    # The copy was rendered a moment ago: it is sent, and nothing renders after it.
+    assert issues_raised(site.client) == 0
+    with site.app.test_request_context("/"):
+        assert stored_page(page_cache._page_key(version)) is None
+
+    # Once the moment has passed, the next view renders the page after its response.
+    seconds_from_now(monkeypatch, page_cache.RENDER_INTERVAL_SECONDS)
+    assert issues_raised(site.client) == 0
+    assert issues_raised(site.client) == 1
 
 
 def test_while_another_request_renders_a_page_after_a_write_its_latest_copy_is_sent(site):
@@ -544,31 +555,23 @@ def test_a_signed_in_partner_lead_is_never_sent_an_older_copy(site):
     assert issues_raised(site.client) == 1
 
 
-def test_an_older_copy_is_sent_only_while_it_is_recent(database_url, session, monkeypatch):
-    monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
-    site = RedisSite(database_url, session, PAGE_CACHE_RENDERING_STALE_SECONDS=1)
-    try:
-        assert issues_raised(site.client) == 0
-        version = site.write()
-        time.sleep(1.2)  # the copy showed the site as it was until the write, 1.2 s ago
-        site.another_request_renders("/", version)
+def test_an_older_copy_is_sent_only_while_it_is_recent(make_site, monkeypatch):
+    site = make_site(PAGE_CACHE_RENDERING_STALE_SECONDS=1)
+    assert issues_raised(site.client) == 0
+    version = site.write()
+    seconds_from_now(monkeypatch, 1.2)  # the copy showed the site as it was 1.2 s ago
+    site.another_request_renders("/", version)
 
-        assert issues_raised(site.client) == 1
-    finally:
-        site.close()
+    assert issues_raised(site.client) == 1
 
 
-def test_no_older_copy_when_the_setting_is_zero(database_url, session, monkeypatch):
-    monkeypatch.setattr(PublishedVersion, "LAPSE_SECONDS", 600.0)
-    site = RedisSite(database_url, session, PAGE_CACHE_RENDERING_STALE_SECONDS=0)
-    try:
-        assert issues_raised(site.client) == 0
-        version = site.write()
-        site.another_request_renders("/", version)
+def test_no_older_copy_when_the_setting_is_zero(make_site):
+    site = make_site(PAGE_CACHE_RENDERING_STALE_SECONDS=0)
+    assert issues_raised(site.client) == 0
+    version = site.write()
+    site.another_request_renders("/", version)
 
-        assert issues_raised(site.client) == 1
-    finally:
-        site.close()
+    assert issues_raised(site.client) == 1
 
 
 def test_no_older_copy_of_another_days_page(site):
