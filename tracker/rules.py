@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from flask import current_app
@@ -113,7 +113,23 @@ def percentage(part: int, whole: int) -> str:
 # --- Overdue --------------------------------------------------------------------
 
 
-def is_overdue(commitment: Commitment, today: date) -> bool:
+class CommitmentDates(Protocol):
+    """What the rules below read of a commitment: a :class:`Commitment`, or a list's
+    light row of one (tracker.queries.commitments.ListedCommitment)."""
+
+    @property
+    def status(self) -> CommitmentStatus: ...
+    @property
+    def committed_on(self) -> date: ...
+    @property
+    def target_date(self) -> date: ...
+    @property
+    def original_target_date(self) -> date: ...
+    @property
+    def last_update_on(self) -> date | None: ...
+
+
+def is_overdue(commitment: CommitmentDates, today: date) -> bool:
     """Overdue: the target date has passed and the commitment is not closed.
 
     A commitment due today is not yet Overdue. A Delayed commitment is judged by
@@ -167,7 +183,7 @@ def due_within_clause(today: date, days: int = DUE_SOON_DAYS) -> ColumnElement[b
 # --- Target date moved ----------------------------------------------------------
 
 
-def target_date_moved(commitment: Commitment) -> bool:
+def target_date_moved(commitment: CommitmentDates) -> bool:
     """True when the target date is no longer the one first promised.
 
     PRODUCT.md: a changed target date is never hidden, so scorecards count these
@@ -290,7 +306,7 @@ def threshold_days() -> int:
     return days
 
 
-def last_activity_on(commitment: Commitment) -> date:
+def last_activity_on(commitment: CommitmentDates) -> date:
     """The date of the latest update, or the date of the commitment if none yet."""
     return commitment.last_update_on or commitment.committed_on
 
@@ -306,12 +322,12 @@ def longest_silent_first() -> list[ColumnElement[Any]]:
     return [last_activity_on_clause().asc(), col(Commitment.number).asc()]
 
 
-def days_since_update(commitment: Commitment, today: date) -> int:
+def days_since_update(commitment: CommitmentDates, today: date) -> int:
     """Whole days since the latest update (or since the commitment was made)."""
     return (today - last_activity_on(commitment)).days
 
 
-def no_recent_update(commitment: Commitment, today: date, threshold_days: int) -> bool:
+def no_recent_update(commitment: CommitmentDates, today: date, threshold_days: int) -> bool:
     """No recent update: an open commitment with nothing new for ``threshold_days``.
 
     Exactly ``threshold_days`` since the last update counts: that is a full
@@ -366,7 +382,15 @@ def days_awaiting_response(issue: Issue, today: date) -> int | None:
     return days_since_raised(issue, today)
 
 
-def days_since_raised(issue: Issue, today: date) -> int:
+class RaisedIssue(Protocol):
+    """What :func:`days_since_raised` reads of an issue: an :class:`Issue`, or a list's
+    light row of one (tracker.queries.issues.ListedIssue)."""
+
+    @property
+    def raised_on(self) -> date: ...
+
+
+def days_since_raised(issue: RaisedIssue, today: date) -> int:
     """Whole days since the issue was raised (never negative): the days an issue
     awaiting a response has waited."""
     return max((today - issue.raised_on).days, 0)
