@@ -5,7 +5,8 @@ The pages built on the figures (home, /partners, /partners/<slug>,
 that the view calls once, with a fixed number of queries. Their figures come from
 the snapshot of every slice's figures (:func:`tracker.figures.snapshot.page_figures`),
 computed once per data version; a page itself runs only its short lists, each a
-simple filtered, sorted and limited query on the figure's own list clause.
+simple filtered, sorted and limited query on the figure's own list clause (a
+scorecard's Overdue and No recent update lists in one statement).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
+from sqlalchemy.orm import aliased, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
@@ -59,6 +60,7 @@ from tracker.rules import (
     days_awaiting_response,
     days_since_update,
     is_overdue,
+    last_activity_on,
     longest_silent_first,
     most_overdue_first,
     no_recent_update,
@@ -128,34 +130,59 @@ MAX_KEPT_STATEMENTS = 1_000
 _kept_statements: dict[tuple[Any, ...], Any] = {}
 
 
-def _listed_commitments(
-    session: Session, slice_: Slice, listed: str, today: date, threshold_days: int, limit: int
-) -> list[Commitment]:
-    """The first ``limit`` commitments of a slice's short list ``listed``: Overdue or
-    No recent update (a list filter), or recently updated.
+def _list_conditions(
+    slice_: Slice, listed: str, today: date, threshold_days: int
+) -> list[ColumnElement[bool]]:
+    """What a commitment needs to be in a slice's short list ``listed``."""
+    clause: ColumnElement[bool]
+    if listed == _RECENTLY_UPDATED:
+        clause = col(Commitment.last_update_on).is_not(None)
+    else:
+        clause = commitment_status_clause(listed, today, threshold_days)
+    return [clause] if slice_.commitments is None else [slice_.commitments, clause]
 
-    A statement depends only on the list, the slice's kind and record, the day and the
+
+def _listed_commitments(
+    session: Session,
+    slice_: Slice,
+    lists: tuple[str, ...],
+    today: date,
+    threshold_days: int,
+    limit: int,
+) -> list[Commitment]:
+    """The first ``limit`` commitments of each of a slice's short lists ``lists``
+    (Overdue or No recent update, a list filter; or recently updated), in one query:
+    for one list, in its order; for more, each list's commitments once each, in no
+    particular order.
+
+    A statement depends only on the lists, the slice's kind and record, the day and the
     threshold, so each is built once and reused: building one and working out its
     cache key (SQLAlchemy keeps it on the statement) cost more than running it.
     """
-    key = (listed, slice_.kind, slice_.record_id, today, threshold_days, limit)
+    key = (lists, slice_.kind, slice_.record_id, today, threshold_days, limit)
     statement = _kept_statements.get(key)
     if statement is None:
-        clause: ColumnElement[bool]
-        if listed == _RECENTLY_UPDATED:
-            clause = col(Commitment.last_update_on).is_not(None)
-        else:
-            clause = commitment_status_clause(listed, today, threshold_days)
-        conditions = [clause] if slice_.commitments is None else [slice_.commitments, clause]
-        statement = (
-            select(Commitment)
-            .where(*conditions)
-            .options(
-                load_only(*LISTED_COMMITMENT_COLUMNS),
-                joinedload(relationship(Commitment.partner)).load_only(_PARTNER_NAME),
+        if len(lists) == 1:
+            statement = (
+                select(Commitment)
+                .where(*_list_conditions(slice_, lists[0], today, threshold_days))
+                .order_by(*_ORDERS[lists[0]]())
+                .limit(limit)
             )
-            .order_by(*_ORDERS[listed]())
-            .limit(limit)
+        else:
+            firsts = [
+                sa.select(col(Commitment.id))
+                .where(*_list_conditions(slice_, listed, today, threshold_days))
+                .order_by(*_ORDERS[listed]())
+                .limit(limit)
+                .subquery(f"first_{place}")
+                for place, listed in enumerate(lists)
+            ]
+            every_first = sa.union_all(*(sa.select(first.c.id) for first in firsts))
+            statement = select(Commitment).where(col(Commitment.id).in_(every_first))
+        statement = statement.options(
+            load_only(*LISTED_COMMITMENT_COLUMNS),
+            joinedload(relationship(Commitment.partner)).load_only(_PARTNER_NAME),
         )
         if len(_kept_statements) >= MAX_KEPT_STATEMENTS:
             _kept_statements.clear()
@@ -163,20 +190,40 @@ def _listed_commitments(
     return list(session.exec(statement).all())
 
 
-def most_overdue_commitments(
-    session: Session, slice_: Slice, today: date, threshold_days: int, limit: int = SHORT_LIST_SIZE
-) -> list[CommitmentSummary]:
-    """A slice's Overdue commitments, longest past their target date first (one query)."""
-    found = _listed_commitments(session, slice_, OVERDUE, today, threshold_days, limit)
-    return _summaries(found, today, threshold_days)
+def _most_overdue_key(commitment: Commitment) -> tuple[date, int]:
+    """:func:`~tracker.rules.most_overdue_first` in Python."""
+    return commitment.target_date, commitment.number
 
 
-def longest_silent_commitments(
+def _longest_silent_key(commitment: Commitment) -> tuple[date, int]:
+    """:func:`~tracker.rules.longest_silent_first` in Python."""
+    return last_activity_on(commitment), commitment.number
+
+
+def overdue_and_silent_commitments(
     session: Session, slice_: Slice, today: date, threshold_days: int, limit: int = SHORT_LIST_SIZE
-) -> list[CommitmentSummary]:
-    """A slice's No recent update commitments, longest without an update first (one query)."""
-    found = _listed_commitments(session, slice_, NO_RECENT_UPDATE, today, threshold_days, limit)
-    return _summaries(found, today, threshold_days)
+) -> tuple[list[CommitmentSummary], list[CommitmentSummary]]:
+    """A slice's Overdue commitments, longest past their target date first, and its No
+    recent update commitments, longest without an update first (one query).
+
+    The query finds the first ``limit`` of each list; the rules sort them into the
+    two lists here. A commitment found for one list that also belongs to the other
+    but is not among that list's first ``limit`` sorts after all of those, so each
+    list is exactly its own first ``limit``.
+    """
+    found = _listed_commitments(
+        session, slice_, (OVERDUE, NO_RECENT_UPDATE), today, threshold_days, limit
+    )
+    summaries = _summaries(found, today, threshold_days)
+    overdue = sorted(
+        (row for row in summaries if row.overdue),
+        key=lambda row: _most_overdue_key(row.commitment),
+    )
+    silent = sorted(
+        (row for row in summaries if row.no_recent_update),
+        key=lambda row: _longest_silent_key(row.commitment),
+    )
+    return overdue[:limit], silent[:limit]
 
 
 def recently_updated_commitments(
@@ -184,9 +231,37 @@ def recently_updated_commitments(
 ) -> list[CommitmentSummary]:
     """The commitments with the latest updates, newest first (one query)."""
     found = _listed_commitments(
-        session, system_slice(), _RECENTLY_UPDATED, today, threshold_days, limit
+        session, system_slice(), (_RECENTLY_UPDATED,), today, threshold_days, limit
     )
     return _summaries(found, today, threshold_days)
+
+
+def _awaiting_statement(slice_: Slice, known_ids: bool) -> Any:
+    """The query behind :func:`longest_awaiting_issues` for a slice: with the ids from
+    the figures as the parameter ``ids`` if ``known_ids``. Kept like the short lists'
+    statements (see :func:`_listed_commitments`), as it depends only on the slice."""
+    key = ("awaiting", slice_.kind, slice_.record_id, known_ids)
+    statement = _kept_statements.get(key)
+    if statement is None:
+        conditions = [issue_state_clause(ResponseState.AWAITING_RESPONSE.value)]
+        if slice_.issues is not None:
+            conditions.append(slice_.issues)
+        if known_ids:
+            conditions.append(col(Issue.id).in_(sa.bindparam("ids", expanding=True)))
+        statement = (
+            select(Issue)
+            .where(*conditions)
+            .options(
+                load_only(*_LISTED_ISSUE_COLUMNS),
+                joinedload(relationship(Issue.lead_partner)).load_only(_PARTNER_NAME),
+            )
+            .order_by(*waiting_longest_first())
+            .limit(SHORT_LIST_SIZE)
+        )
+        if len(_kept_statements) >= MAX_KEPT_STATEMENTS:
+            _kept_statements.clear()
+        _kept_statements[key] = statement
+    return statement
 
 
 def longest_awaiting_issues(
@@ -201,23 +276,10 @@ def longest_awaiting_issues(
     filter still applies: an issue that has had a response since is left out. From a
     snapshot stored before the ids were kept, the list is found directly.
     """
-    conditions = [issue_state_clause(ResponseState.AWAITING_RESPONSE.value)]
-    if slice_.issues is not None:
-        conditions.append(slice_.issues)
     ids = figures.waiting_longest_of(slice_.kind, slice_.record_id)
-    if ids is not None:
-        # Even with no ids the query runs, so a page's query count stays fixed.
-        conditions.append(col(Issue.id).in_(ids))
-    issues = session.exec(
-        select(Issue)
-        .where(*conditions)
-        .options(
-            load_only(*_LISTED_ISSUE_COLUMNS),
-            joinedload(relationship(Issue.lead_partner)).load_only(_PARTNER_NAME),
-        )
-        .order_by(*waiting_longest_first())
-        .limit(SHORT_LIST_SIZE)
-    ).all()
+    statement = _awaiting_statement(slice_, known_ids=ids is not None)
+    # Even with no ids the query runs, so a page's query count stays fixed.
+    issues = session.exec(statement, params={} if ids is None else {"ids": ids}).all()
     awaiting = []
     for issue in issues:
         # The filter found them because they have no commitment; saying so saves
@@ -335,6 +397,10 @@ class SlicePage:
     overdue: list[CommitmentSummary]
     no_recent_update: list[CommitmentSummary]
     awaiting: list[AwaitingIssue]
+    #: For an area: the area it is within (named in the breadcrumb), if any, and the
+    #: areas within it (listed on the page), in the order they were added.
+    parent: SliceLink | None = None
+    children: tuple[SliceLink, ...] = ()
 
     @property
     def slice(self) -> Slice:
@@ -349,22 +415,78 @@ _SLICES: dict[SliceKind, tuple[type[Any], str, Any]] = {
 }
 
 
-def _find(session: Session, kind: SliceKind, slug: str) -> Any:
-    model, noun, _ = _SLICES[kind]
-    statement = select(model).where(col(model.slug) == slug)
+class _Found(NamedTuple):
+    """A slice's record and, for an area, the area it is within and those within it."""
+
+    record: Any
+    parent: SliceLink | None = None
+    children: tuple[SliceLink, ...] = ()
+
+
+@functools.cache
+def _find_statement(kind: SliceKind) -> Any:
+    """The query behind :func:`_find` for one kind of slice, built once per process.
+
+    For an area, the one query also brings the area it is within and one row for each
+    area within it (a row with no child when it has none), rather than a query each.
+    """
+    model = _SLICES[kind][0]
+    slug = sa.bindparam("slug", type_=sa.String)
+    if kind is not SliceKind.AREA:
+        return select(model).where(col(model.slug) == slug)
+    parent = aliased(Area, name="parent_area")
+    child = aliased(Area, name="child_area")
+    return (
+        sa.select(Area, col(parent.slug), col(parent.name), col(child.slug), col(child.name))
+        .outerjoin(parent, col(parent.id) == col(Area.parent_id))
+        .outerjoin(child, col(child.parent_id) == col(Area.id))
+        .where(col(Area.slug) == slug)
+        .order_by(col(child.id))
+    )
+
+
+def _find(session: Session, kind: SliceKind, slug: str) -> _Found:
+    """The slice's record by its slug (one query), or :class:`RecordNotFound`."""
+    _, noun, _ = _SLICES[kind]
+    found: _Found | None = None
     if kind is SliceKind.AREA:
-        # The breadcrumb names the area's parent; the page lists the areas within it.
-        statement = statement.options(
-            joinedload(relationship(Area.parent)), selectinload(relationship(Area.children))
-        )
-    record = session.exec(statement).one_or_none()
-    if record is None:
+        rows = session.execute(_find_statement(kind), {"slug": slug}).all()
+        if rows:
+            area, parent_slug, parent_name = rows[0][:3]
+            found = _Found(
+                area,
+                None if parent_slug is None else SliceLink(parent_slug, parent_name),
+                tuple(SliceLink(row[3], row[4]) for row in rows if row[3] is not None),
+            )
+    else:
+        record = session.exec(_find_statement(kind), params={"slug": slug}).one_or_none()
+        found = None if record is None else _Found(record)
+    if found is None:
         listed_on = "the list of partners" if kind is SliceKind.PARTNER else "the home page"
         raise RecordNotFound(
             f"There is no {noun} at this address. Check the address is correct, "
             f"or choose one from {listed_on}."
         )
-    return record
+    return found
+
+
+#: The slices of the pages, kept by what each depends on (see _slice_of); past
+#: MAX_KEPT_STATEMENTS the store starts again.
+_kept_slices: dict[tuple[Any, ...], Slice] = {}
+
+
+def _slice_of(kind: SliceKind, record: Any) -> Slice:
+    """The slice of a partner, theme, area or community, built once for its id, slug and
+    name: building its clauses (an area's holds a recursive query) cost more than the
+    short lists that use them, and those are kept by the slice's kind and id."""
+    key = (kind, record.id, record.slug, record.name)
+    slice_ = _kept_slices.get(key)
+    if slice_ is None:
+        slice_ = _SLICES[kind][2](record)
+        if len(_kept_slices) >= MAX_KEPT_STATEMENTS:
+            _kept_slices.clear()
+        _kept_slices[key] = slice_
+    return slice_
 
 
 def slice_page(
@@ -372,21 +494,26 @@ def slice_page(
 ) -> SlicePage:
     """A partner's, theme's, area's or community's scorecard and short lists.
 
-    Finding the record (and, for an area, the areas within it), the figures from
-    the snapshot, and one query for each short list. Raises :class:`RecordNotFound`
-    for an unknown slug.
+    One query finds the record (and, for an area, the area it is within and those
+    within it); the figures come from the snapshot; one query finds the Overdue and
+    No recent update short lists and one the issues awaiting a response. Raises
+    :class:`RecordNotFound` for an unknown slug.
     """
-    record = _find(session, kind, slug)
-    slice_ = _SLICES[kind][2](record)
+    found = _find(session, kind, slug)
+    record = found.record
+    slice_ = _slice_of(kind, record)
     figures = page_figures(session, today, threshold_days)
+    overdue, silent = overdue_and_silent_commitments(session, slice_, today, threshold_days)
     return SlicePage(
         record=record,
         scorecard=Scorecard(
             slice=slice_, figures=figures.of(kind, record.id), system=figures.system
         ),
-        overdue=most_overdue_commitments(session, slice_, today, threshold_days),
-        no_recent_update=longest_silent_commitments(session, slice_, today, threshold_days),
+        overdue=overdue,
+        no_recent_update=silent,
         awaiting=longest_awaiting_issues(session, slice_, today, figures),
+        parent=found.parent,
+        children=found.children,
     )
 
 
