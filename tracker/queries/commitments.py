@@ -29,6 +29,7 @@ from tracker.queries.filters import (
     COMMITMENT_STATUS_FILTERS,
     DateFilter,
     FilterOption,
+    IssueFilterOptions,
     commitment_delivered_clause,
     commitment_issue_clause,
     commitment_made_clause,
@@ -395,19 +396,41 @@ _LIST_ROW_COLUMNS: tuple[Any, ...] = (
 )
 
 
-def list_commitments(
-    session: Session, filters: CommitmentFilters, today: date, threshold_days: int
-) -> CommitmentListing:
-    """Commitments matching ``filters``, in the order asked for, one page at a time.
+@dataclass(frozen=True)
+class CommitmentSelection:
+    """The commitments that a list's filters choose, in the list's order: what
+    ``/we-will`` shows a page at a time and its downloads give whole."""
 
-    Always two queries, however many rows are shown or stored: the partners, themes,
-    areas and communities for the filter form (which also resolve the slugs in the
-    address), and the page with each commitment's partner and the total across every
-    page (a window count); only a page number past the end costs two more. A search
-    adds its matches and their rank to the page's query, not a query of its own. Partner, theme,
-    area and community follow the clauses the scorecards count with, and the dates
-    made and delivered those the board report counts a quarter's commitments with,
-    so a figure there equals the total here. An unknown slug is ignored with a notice.
+    #: The filters actually applied: an unknown partner, theme, area or community is dropped.
+    filters: CommitmentFilters
+    options: IssueFilterOptions
+    partner: FilterOption | None
+    theme: FilterOption | None
+    area: FilterOption | None
+    community: FilterOption | None
+    notices: tuple[str, ...]
+    conditions: tuple[ColumnElement[bool], ...]
+    matches: Matches | None
+    order: tuple[Any, ...]
+
+    def matching(self, *columns: Any) -> sa.Select[Any]:
+        """``columns`` of the chosen commitments (not yet in order)."""
+        statement = sa.select(*columns).select_from(Commitment)
+        if self.matches is not None:
+            statement = self.matches.restrict(statement)
+        return statement.where(*self.conditions)
+
+
+def select_commitments(
+    session: Session, filters: CommitmentFilters, today: date, threshold_days: int
+) -> CommitmentSelection:
+    """The commitments ``filters`` choose (one query: the filter form's options, which
+    also resolve the slugs in the address).
+
+    Partner, theme, area and community follow the clauses the scorecards count with,
+    and the dates made and delivered those the board report counts a quarter's
+    commitments with, so a figure there equals the total here. An unknown slug is
+    ignored with a notice.
     """
     notices = list(filters.notices)
     options = filter_options(session)
@@ -453,18 +476,35 @@ def list_commitments(
         conditions.append(
             commitment_delivered_clause(filters.delivered_from.value, filters.delivered_to.value)
         )
+    matches = None if filters.search.is_empty else commitment_matches(session, filters.search)
+    return CommitmentSelection(
+        filters=filters,
+        options=options,
+        partner=partner,
+        theme=theme,
+        area=area,
+        community=community,
+        notices=tuple(notices),
+        conditions=tuple(conditions),
+        matches=matches,
+        order=tuple(_order(filters.applied_sort, matches)),
+    )
 
-    matches = None
-    if not filters.search.is_empty:
-        matches = commitment_matches(session, filters.search)
 
-    def matching(*columns: Any) -> sa.Select[Any]:
-        statement = sa.select(*columns).select_from(Commitment)
-        if matches is not None:
-            statement = matches.restrict(statement)
-        return statement.where(*conditions)
+def list_commitments(
+    session: Session, filters: CommitmentFilters, today: date, threshold_days: int
+) -> CommitmentListing:
+    """Commitments matching ``filters``, in the order asked for, one page at a time.
 
-    order = _order(filters.applied_sort, matches)
+    Always two queries, however many rows are shown or stored: the partners, themes,
+    areas and communities for the filter form (which also resolve the slugs in the
+    address; :func:`select_commitments`), and the page with each commitment's partner
+    and the total across every page (a window count); only a page number past the end
+    costs two more. A search adds its matches and their rank to the page's query, not
+    a query of its own.
+    """
+    chosen = select_commitments(session, filters, today, threshold_days)
+    matching, order = chosen.matching, chosen.order
 
     def fetch(number: int) -> list[Any]:
         # The page is chosen on narrow rows (id, position, total), and only its own
@@ -473,7 +513,7 @@ def list_commitments(
             matching(
                 col(Commitment.id).label("id"),
                 sa.func.row_number().over(order_by=order).label("position"),
-                total_column(matching, ranked=matches is not None),
+                total_column(matching, ranked=chosen.matches is not None),
             )
             .order_by(*order)
             .offset(row_offset(number))
@@ -489,6 +529,7 @@ def list_commitments(
         )
         return list(session.execute(statement).all())
 
+    filters = chosen.filters
     shown = rows_of_page(
         filters.page, fetch, lambda: session.execute(matching(sa.func.count())).scalar_one()
     )
@@ -502,6 +543,7 @@ def list_commitments(
                 no_recent_update=no_recent_update(listed, today, threshold_days),
             )
         )
+    options = chosen.options
     return CommitmentListing(
         page=Page(rows=rows, number=shown.number, total=shown.total, requested=filters.page),
         filters=filters,
@@ -509,11 +551,11 @@ def list_commitments(
         themes=options.themes,
         areas=options.areas,
         communities=options.communities,
-        partner=partner,
-        theme=theme,
-        area=area,
-        community=community,
-        notices=tuple(notices),
+        partner=chosen.partner,
+        theme=chosen.theme,
+        area=chosen.area,
+        community=chosen.community,
+        notices=chosen.notices,
     )
 
 

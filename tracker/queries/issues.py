@@ -429,15 +429,34 @@ def _listed_issue(row: Any, today: date) -> IssueRow:
     )
 
 
-def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueListing:
-    """Issues matching ``filters``, in the order asked for, one page at a time.
+@dataclass(frozen=True)
+class IssueSelection:
+    """The issues that a list's filters choose, in the list's order: what
+    ``/you-said`` shows a page at a time and its downloads give whole."""
 
-    Always two queries, however many issues there are: the filter form's lists
-    (which also turn the address's slugs into records), and the page of issues with
-    their lead partner, their response state and the total across every page (a
-    window count). Only a page number past the end costs two more: the total on its
-    own, then the last page.
-    """
+    #: The filters actually applied: an unknown theme, area, partner or community is dropped.
+    filters: IssueFilters
+    options: IssueFilterOptions
+    theme: FilterOption | None
+    area: FilterOption | None
+    partner: FilterOption | None
+    community: FilterOption | None
+    notices: tuple[str, ...]
+    conditions: tuple[ColumnElement[bool], ...]
+    matches: Matches | None
+    order: tuple[Any, ...]
+
+    def matching(self, *columns: Any) -> sa.Select[Any]:
+        """``columns`` of the chosen issues (not yet in order)."""
+        statement = sa.select(*columns).select_from(Issue)
+        if self.matches is not None:
+            statement = self.matches.restrict(statement)
+        return statement.where(*self.conditions)
+
+
+def select_issues(session: Session, filters: IssueFilters) -> IssueSelection:
+    """The issues ``filters`` choose (one query: the filter form's options, which also
+    turn the address's slugs into records; an unknown one is ignored with a notice)."""
     options = filter_options(session)
     notices = list(filters.notices)
     theme = _choose(options.themes, filters.theme, "theme", notices)
@@ -466,14 +485,31 @@ def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueLi
     if filters.raised_from.value or filters.raised_to.value:
         conditions.append(issue_raised_clause(filters.raised_from.value, filters.raised_to.value))
     matches = issue_matches(session, filters.search) if filters.search is not None else None
+    return IssueSelection(
+        filters=filters,
+        options=options,
+        theme=theme,
+        area=area,
+        partner=partner,
+        community=community,
+        notices=tuple(notices),
+        conditions=tuple(conditions),
+        matches=matches,
+        order=tuple(_order_by(filters.effective_sort, matches)),
+    )
 
-    def matching(*columns: Any) -> sa.Select[Any]:
-        statement = sa.select(*columns).select_from(Issue)
-        if matches is not None:
-            statement = matches.restrict(statement)
-        return statement.where(*conditions)
 
-    order = _order_by(filters.effective_sort, matches)
+def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueListing:
+    """Issues matching ``filters``, in the order asked for, one page at a time.
+
+    Always two queries, however many issues there are: the filter form's lists
+    (which also turn the address's slugs into records; :func:`select_issues`), and the
+    page of issues with their lead partner, their response state and the total
+    across every page (a window count). Only a page number past the end costs two
+    more: the total on its own, then the last page.
+    """
+    chosen = select_issues(session, filters)
+    matching, order, filters = chosen.matching, chosen.order, chosen.filters
 
     def fetch(number: int) -> list[Any]:
         # The page is chosen on narrow rows (id, position, total), and only its own
@@ -483,7 +519,7 @@ def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueLi
             matching(
                 col(Issue.id).label("id"),
                 sa.func.row_number().over(order_by=order).label("position"),
-                total_column(matching, ranked=matches is not None),
+                total_column(matching, ranked=chosen.matches is not None),
             )
             .order_by(*order)
             .offset(row_offset(number))
@@ -503,12 +539,12 @@ def list_issues(session: Session, filters: IssueFilters, today: date) -> IssueLi
             requested=filters.page,
         ),
         filters=filters,
-        options=options,
-        theme=theme,
-        area=area,
-        partner=partner,
-        community=community,
-        notices=tuple(notices),
+        options=chosen.options,
+        theme=chosen.theme,
+        area=chosen.area,
+        partner=chosen.partner,
+        community=chosen.community,
+        notices=chosen.notices,
     )
 
 
