@@ -14,6 +14,7 @@ cache.cache_pages(blueprint)
 # Importing the view modules registers their routes on the blueprint.
 from tracker.public import (  # noqa: E402, F401, I001
     commitment_views,
+    data_views,
     issue_views,
     report_views,
     scorecard_views,
