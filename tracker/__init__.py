@@ -86,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
 
     from tracker import errors
+    from tracker.api import blueprint as api_blueprint
     from tracker.figures import snapshot as figure_snapshots
     from tracker.manage import blueprint as manage_blueprint
     from tracker.public import blueprint as public_blueprint
@@ -96,6 +97,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(public_blueprint)
     app.register_blueprint(manage_blueprint)
+    app.register_blueprint(api_blueprint)
     loadtest.init_app(app)
     errors.init_app(app)
 

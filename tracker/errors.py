@@ -1,10 +1,14 @@
-"""Expected failures as our own exceptions, and the one place they become pages."""
+"""Expected failures as our own exceptions, and the one place they become pages.
+
+Under ``/api/`` they become JSON instead (``{"error": "..."}``), with the same status
+and the same words.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
@@ -27,12 +31,33 @@ class RecordNotFound(TrackerError):
     status_code = 404
 
 
+#: Where answers are JSON, errors included.
+API_PATH = "/api/"
+
+
+def _answer(template: str, message: str | None, status: int, **context: object) -> Response:
+    """An error page, or under ``/api/`` the same words as JSON."""
+    if request.path.startswith(API_PATH):
+        found = jsonify(error=message or _API_WORDS.get(status, "Something went wrong."))
+    else:
+        found = Response(render_template(template, message=message, **context))
+    found.status_code = status
+    return found
+
+
+_API_WORDS = {
+    404: "There is nothing at this address. The API's addresses are in /api/v1/openapi.json.",
+    405: "The API only answers GET.",
+    500: "Something went wrong on our side. Try again later.",
+}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(TrackerError)
-    def tracker_error(error: TrackerError) -> tuple[str, int]:
+    def tracker_error(error: TrackerError) -> Response:
         templates = {403: "errors/403.html", 404: "errors/404.html"}
         template = templates.get(error.status_code, "errors/400.html")
-        return render_template(template, message=error.message), error.status_code
+        return _answer(template, error.message, error.status_code)
 
     @app.errorhandler(CSRFError)
     def csrf_refused(_error: CSRFError) -> tuple[str, int]:
@@ -52,14 +77,16 @@ def init_app(app: Flask) -> None:
         return render_template("errors/400.html", message=message), 413
 
     @app.errorhandler(NotFound)
-    def not_found(_error: NotFound) -> tuple[str, int]:
-        return render_template("errors/404.html", message=None), 404
+    def not_found(_error: NotFound) -> Response:
+        return _answer("errors/404.html", None, 404)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> tuple[str, int] | HTTPException:
+    def unexpected(error: Exception) -> Response | HTTPException:
         if isinstance(error, HTTPException):
+            if request.path.startswith(API_PATH) and error.code is not None:
+                return _answer("", None, error.code)
             return error
         # The same id is in the log line (tracker/logs.py) and the X-Request-ID header.
         request_id = current_request_id()
         log.exception("Unexpected error on %s %s", request.method, logged_path())
-        return render_template("errors/500.html", request_id=request_id), 500
+        return _answer("errors/500.html", None, 500, request_id=request_id)

@@ -202,3 +202,21 @@ def test_every_dataset_downloads_from_the_demo_data(client, demo_data):
         assert len(records) == len(rows)
         for record in records[:50]:
             dataset.model.model_validate(record)
+
+
+def test_a_status_reason_is_published_only_for_a_status_that_needs_one(client, session, vale):
+    delayed = make_commitment(
+        session, partner=vale, status=CommitmentStatus.DELAYED, status_reason="Staff shortages."
+    )
+    moved_on = make_commitment(
+        session,
+        partner=vale,
+        status=CommitmentStatus.IN_PROGRESS,
+        status_reason="An old reason from when it was delayed.",
+    )
+    session.commit()
+    rows = {
+        row["reference"]: row for row in csv_rows(client.get("/we-will.csv?partner=vale-council"))
+    }
+    assert rows[delayed.reference]["status_reason"] == "Staff shortages."
+    assert rows[moved_on.reference]["status_reason"] == ""

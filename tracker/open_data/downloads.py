@@ -19,8 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from tracker.addresses import public_url
 from tracker.clock import local_date
@@ -49,6 +48,7 @@ from tracker.open_data.schema import (
 from tracker.queries.commitments import CommitmentSelection
 from tracker.queries.issues import IssueSelection
 from tracker.rules import (
+    STATUSES_NEEDING_REASON,
     days_since_raised,
     has_open_commitment_clause,
     is_overdue,
@@ -100,6 +100,13 @@ def commitment_records(
 ) -> Iterator[CommitmentRecord]:
     """Every commitment ``chosen`` holds, in its list's order."""
     ids = list(session.scalars(chosen.matching(col(Commitment.id)).order_by(*chosen.order)))
+    return commitment_records_of(session, ids, today, threshold_days)
+
+
+def commitment_records_of(
+    session: Session, ids: Sequence[int], today: date, threshold_days: int
+) -> Iterator[CommitmentRecord]:
+    """The commitments with these ids, in this order."""
     for chunk in _chunks(ids):
         rows = session.execute(
             sa.select(*_COMMITMENT_COLUMNS)
@@ -125,7 +132,8 @@ def commitment_records(
                 target_date_moved=row.target_date != row.original_target_date,
                 delivered_on=row.delivered_on,
                 last_update_on=row.last_update_on,
-                status_reason=row.status_reason,
+                # As the commitment's page: a reason only for a status that needs one.
+                status_reason=row.status_reason if row.status in STATUSES_NEEDING_REASON else None,
                 description=row.description,
                 success_measure=row.success_measure,
                 accountable_role=row.accountable_role,
@@ -179,6 +187,11 @@ def _names_by_issue(session: Session, chunk: Sequence[int]) -> dict[str, dict[in
 def issue_records(session: Session, chosen: IssueSelection, today: date) -> Iterator[IssueRecord]:
     """Every issue ``chosen`` holds, in its list's order."""
     ids = list(session.scalars(chosen.matching(col(Issue.id)).order_by(*chosen.order)))
+    return issue_records_of(session, ids, today)
+
+
+def issue_records_of(session: Session, ids: Sequence[int], today: date) -> Iterator[IssueRecord]:
+    """The issues with these ids, in this order."""
     for chunk in _chunks(ids):
         rows = session.execute(
             sa.select(*_ISSUE_COLUMNS)
@@ -249,27 +262,31 @@ def update_records(session: Session) -> Iterator[UpdateRecord]:
         if not rows:
             return
         for row in rows:
-            hidden = row.hidden_at is not None
-            yield UpdateRecord(
-                commitment_reference=format_reference(
-                    Commitment.REFERENCE_PREFIX, row.commitment_number
-                ),
-                posted_on=local_date(row.posted_at),
-                previous_status=row.previous_status,
-                new_status=row.new_status,
-                previous_target_date=row.previous_target_date,
-                new_target_date=row.new_target_date,
-                progress_percent=row.progress_percent,
-                body=None if hidden else row.narrative,
-                reason=None if hidden else row.reason,
-                evidence_urls=[]
-                if hidden
-                else [link.get("url", "") for link in row.evidence_links or []],
-                hidden=hidden,
-                hidden_on=local_date(row.hidden_at) if hidden else None,
-                hidden_reason=row.hidden_reason if hidden else None,
+            yield update_record(
+                row, format_reference(Commitment.REFERENCE_PREFIX, row.commitment_number)
             )
         after = (rows[-1].posted_at, rows[-1].id)
+
+
+def update_record(row: Any, commitment_reference: str) -> UpdateRecord:
+    """An update (an :class:`Update`, or a row with its columns) on the commitment
+    ``commitment_reference``, as published: a hidden one without its words."""
+    hidden = row.hidden_at is not None
+    return UpdateRecord(
+        commitment_reference=commitment_reference,
+        posted_on=local_date(row.posted_at),
+        previous_status=row.previous_status,
+        new_status=row.new_status,
+        previous_target_date=row.previous_target_date,
+        new_target_date=row.new_target_date,
+        progress_percent=row.progress_percent,
+        body=None if hidden else row.narrative,
+        reason=None if hidden else row.reason,
+        evidence_urls=[] if hidden else [link.get("url", "") for link in row.evidence_links or []],
+        hidden=hidden,
+        hidden_on=local_date(row.hidden_at) if hidden else None,
+        hidden_reason=row.hidden_reason if hidden else None,
+    )
 
 
 def partner_records(session: Session) -> Iterator[PartnerRecord]:

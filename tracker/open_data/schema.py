@@ -149,6 +149,114 @@ class PartnerRecord(_Record):
     url: str = Field(description="The partner's scorecard on this site.")
 
 
+class PlaceRecord(_Record):
+    """A theme, area or community that issues are grouped by."""
+
+    slug: str = Field(description="Its identifier in addresses and files.")
+    name: str = Field(description="Its name.")
+    url: str = Field(description="Its scorecard on this site.")
+    within: str | None = Field(
+        default=None, description="For an area within another, the slug of that area."
+    )
+
+
+class TargetDateMove(_Record):
+    """One move of a commitment's target date."""
+
+    moved_on: date = Field(description="The day of the update that moved it.")
+    previous_target_date: date = Field(description="The date before the move.")
+    new_target_date: date = Field(description="The date after the move.")
+    reason: str | None = Field(
+        description="Why it moved; empty when the update that moved it was hidden."
+    )
+
+
+class CommitmentDetailRecord(CommitmentRecord):
+    """A commitment with its updates, newest first, and every move of its target date."""
+
+    updates: list[UpdateRecord] = Field(description="Its updates, newest first.")
+    target_date_moves: list[TargetDateMove] = Field(
+        description="Every move of its target date, oldest first."
+    )
+
+
+class IssueDetailRecord(IssueRecord):
+    """An issue with the commitments that answer it."""
+
+    supporting_partners: list[str] = Field(description="Partners supporting the lead partner.")
+    commitment_records: list[CommitmentRecord] = Field(
+        description="The commitments that answer it, oldest first."
+    )
+
+
+class FigureRecord(_Record):
+    """One figure of a scorecard, as the site shows it."""
+
+    key: str = Field(description="The figure's identifier.", examples=["overdue"])
+    label: str = Field(description="The figure's name.")
+    definition: str = Field(description="What it counts, in plain words.")
+    shown: str = Field(
+        description="How the site shows it: count, count-and-share (a count with its "
+        "share of the figure before it), share (a percentage of out_of) or median (days)."
+    )
+    value: int | float | None = Field(
+        description="The count, or the median in days; empty when there is nothing to measure."
+    )
+    out_of: int | None = Field(description="For a share, the number it is a share of.")
+    as_shown: str = Field(description="The figure in the words the scorecards show.")
+    list_url: str = Field(description="The list of the records behind it, on this site.")
+
+
+class FiguresRecord(_Record):
+    """The figures of the whole system, or of one partner, theme, area or community."""
+
+    slice: str = Field(
+        description="Whose figures: system, or the kind of slice.", examples=["partner"]
+    )
+    slug: str | None = Field(description="The partner's, theme's, area's or community's slug.")
+    name: str = Field(description="Whose figures, in words.")
+    judged_on: date = Field(description="The day Overdue and No recent update were judged on.")
+    figures: list[FigureRecord] = Field(description="Every figure of the scorecard.")
+
+
+class Links(_Record):
+    """Addresses of the pages of a list."""
+
+    self: str = Field(description="This page.")
+    first: str = Field(description="The first page.")
+    last: str = Field(description="The last page.")
+    prev: str | None = Field(description="The page before, if any.")
+    next: str | None = Field(description="The page after, if any.")
+
+
+class _Page(_Record):
+    total: int = Field(description="How many records match, on every page.")
+    page: int = Field(description="This page's number, from 1.")
+    pages: int = Field(description="How many pages there are.")
+    links: Links
+    notices: list[str] = Field(
+        description="Parts of the address that were not understood and so not used."
+    )
+
+
+class IssuePage(_Page):
+    """A page of issues."""
+
+    data: list[IssueRecord]
+
+
+class CommitmentPage(_Page):
+    """A page of commitments."""
+
+    data: list[CommitmentRecord]
+
+
+class ErrorRecord(_Record):
+    """What went wrong."""
+
+    error: str = Field(description="What went wrong, in plain words.")
+
+
 @dataclass(frozen=True)
 class Dataset:
     """A dataset anyone may download whole from ``/data``."""
