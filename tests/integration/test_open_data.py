@@ -220,3 +220,31 @@ def test_a_status_reason_is_published_only_for_a_status_that_needs_one(client, s
     }
     assert rows[delayed.reference]["status_reason"] == "Staff shortages."
     assert rows[moved_on.reference]["status_reason"] == ""
+
+
+def test_the_figures_dataset_holds_every_scorecards_figures(client, demo_data):
+    rows = csv_rows(client.get("/data/figures.csv"))
+    system = rows[0]
+    assert (system["slice"], system["slug"]) == ("system", "")
+    partners = client.get("/api/v1/partners").get_json()
+    assert len([row for row in rows if row["slice"] == "partner"]) == len(partners)
+    slug = partners[0]["slug"]
+    (row,) = [row for row in rows if row["slice"] == "partner" and row["slug"] == slug]
+    figures = client.get(f"/api/v1/figures/partners/{slug}").get_json()["figures"]
+    for figure in figures:
+        shown = "" if figure["value"] is None else str(figure["value"])
+        assert row[figure["key"]] == shown, figure["key"]
+
+
+def test_an_engagement_lists_the_issues_heard_there(client, demo_data):
+    (record,) = [
+        record
+        for record in json.loads(client.get("/data/engagements.json").get_data(as_text=True))[
+            "engagements"
+        ]
+        if record["reference"] == "EN-0003"
+    ]
+    page = get_page(client, "/engagements/EN-0003")
+    for reference in record["issues"]:
+        assert reference in page.main.text
+    assert record["title"] in page.main.text

@@ -19,17 +19,24 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from tracker.addresses import public_url
 from tracker.clock import local_date
+from tracker.figures.catalogue import CATALOGUE
+from tracker.figures.slices import SliceKind
+from tracker.figures.snapshot import page_figures
 from tracker.models import (
     Area,
     Commitment,
     Community,
+    Engagement,
+    EngagementCommunityLink,
     Issue,
     IssueAreaLink,
     IssueCommunityLink,
+    IssueEngagementLink,
     IssueThemeLink,
     Partner,
     Theme,
@@ -41,8 +48,10 @@ from tracker.open_data.schema import (
     LICENCE_URL,
     PIPE_SEPARATED,
     CommitmentRecord,
+    EngagementRecord,
     IssueRecord,
     PartnerRecord,
+    SliceFiguresRecord,
     UpdateRecord,
 )
 from tracker.queries.commitments import CommitmentSelection
@@ -287,6 +296,101 @@ def update_record(row: Any, commitment_reference: str) -> UpdateRecord:
         hidden_on=local_date(row.hidden_at) if hidden else None,
         hidden_reason=row.hidden_reason if hidden else None,
     )
+
+
+def engagement_records(session: Session) -> Iterator[EngagementRecord]:
+    """Every engagement, newest first, with the communities and issues heard there."""
+    ids: list[int] = list(
+        session.scalars(
+            sa.select(col(Engagement.id)).order_by(
+                col(Engagement.started_on).desc(), col(Engagement.number).desc()
+            )
+        )
+    )
+    organiser = aliased(Partner)
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            sa.select(
+                col(Engagement.id).label("id"),
+                col(Engagement.number),
+                col(Engagement.title),
+                col(Engagement.kind),
+                col(Engagement.summary),
+                col(Engagement.started_on),
+                col(Engagement.ended_on),
+                col(Area.name).label("area_name"),
+                col(organiser.name).label("organiser_name"),
+                col(Engagement.participant_count),
+                col(Engagement.write_up_url),
+            )
+            .outerjoin(Area, col(Area.id) == col(Engagement.area_id))
+            .outerjoin(organiser, col(organiser.id) == col(Engagement.organising_partner_id))
+            .where(col(Engagement.id).in_(chunk))
+        )
+        communities: dict[int, list[str]] = {}
+        for engagement_id, name in session.execute(
+            sa.select(col(EngagementCommunityLink.engagement_id), col(Community.name))
+            .join(Community, col(Community.id) == col(EngagementCommunityLink.community_id))
+            .where(col(EngagementCommunityLink.engagement_id).in_(chunk))
+            .order_by(col(Community.name))
+        ):
+            communities.setdefault(engagement_id, []).append(name)
+        heard: dict[int, list[str]] = {}
+        for engagement_id, number in session.execute(
+            sa.select(col(IssueEngagementLink.engagement_id), col(Issue.number))
+            .join(Issue, col(Issue.id) == col(IssueEngagementLink.issue_id))
+            .where(col(IssueEngagementLink.engagement_id).in_(chunk))
+            .order_by(col(Issue.number))
+        ):
+            heard.setdefault(engagement_id, []).append(
+                format_reference(Issue.REFERENCE_PREFIX, number)
+            )
+        for row in _in_order(rows, chunk):
+            reference = format_reference(Engagement.REFERENCE_PREFIX, row.number)
+            yield EngagementRecord(
+                reference=reference,
+                url=public_url("public.engagement", reference=reference),
+                title=row.title,
+                kind=row.kind,
+                summary=row.summary,
+                started_on=row.started_on,
+                ended_on=row.ended_on,
+                area=row.area_name,
+                organiser=row.organiser_name,
+                communities=communities.get(row.id, []),
+                participants=row.participant_count,
+                write_up_url=row.write_up_url,
+                issues=heard.get(row.id, []),
+            )
+
+
+def figure_records(session: Session, today: date, threshold_days: int) -> Iterator[BaseModel]:
+    """The figures of the whole system, then of every partner, theme, area and
+    community by name: from the snapshot the scorecards show."""
+    snapshot = page_figures(session, today, threshold_days)
+    slices: list[tuple[SliceKind, int | None, str | None, str]] = [
+        (SliceKind.SYSTEM, None, None, "The whole system")
+    ]
+    for kind, model in (
+        (SliceKind.PARTNER, Partner),
+        (SliceKind.THEME, Theme),
+        (SliceKind.AREA, Area),
+        (SliceKind.COMMUNITY, Community),
+    ):
+        for record_id, slug, name in session.execute(
+            sa.select(col(model.id), col(model.slug), col(model.name)).order_by(col(model.name))
+        ):
+            slices.append((kind, record_id, slug, name))
+    for kind, record_id, slug, name in slices:
+        figures = snapshot.of(kind, record_id)
+        yield SliceFiguresRecord(
+            slice=kind.value,
+            slug=slug,
+            name=name,
+            judged_on=today,
+            due_so_far=figures.due_so_far,
+            **{key: figures.value(key) for key in CATALOGUE},
+        )
 
 
 def partner_records(session: Session) -> Iterator[PartnerRecord]:

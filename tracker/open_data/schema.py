@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from tracker.models import CommitmentStatus, PartnerKind
+from tracker.figures.catalogue import CATALOGUE, Shown
+from tracker.models import CommitmentStatus, EngagementKind, PartnerKind
 from tracker.rules import ResponseState
 
 LICENCE_NAME = "Open Government Licence v3.0"
@@ -149,6 +150,64 @@ class PartnerRecord(_Record):
     url: str = Field(description="The partner's scorecard on this site.")
 
 
+class EngagementRecord(_Record):
+    """An engagement: where residents were heard."""
+
+    reference: str = Field(description="The engagement's public reference.", examples=["EN-0003"])
+    url: str = Field(description="The engagement's page.")
+    title: str = Field(description="What it was, in a line.")
+    kind: EngagementKind = Field(description="What kind of engagement it was.")
+    summary: str = Field(description="What happened, summarised.")
+    started_on: date = Field(description="The day it started (or was held).")
+    ended_on: date | None = Field(description="The day it ended, if it ran over several days.")
+    area: str | None = Field(description="The area it was held in, if one.")
+    organiser: str | None = Field(description="The partner that organised it, if one.")
+    communities: list[str] = Field(
+        description="The communities heard there; in CSV, separated by '; '."
+    )
+    participants: int | None = Field(description="How many people took part, where counted.")
+    write_up_url: str | None = Field(description="The address of its published write-up.")
+    issues: list[str] = Field(
+        description="The references of the issues heard there; in CSV, separated by '; '."
+    )
+
+
+def _figure_field(key: str) -> tuple[Any, Any]:
+    figure = CATALOGUE[key]
+    if figure.shown is Shown.MEDIAN:
+        kind: Any = float | None
+        words = " (median, in days; empty when there is nothing to measure)"
+    else:
+        kind, words = int, ""
+    # The threshold is a setting: the dictionary names it rather than today's value.
+    definition = figure.definition.replace("{threshold_days}", "the site's threshold of")
+    return kind, Field(description=f"{figure.label}: {definition.rstrip('.')}{words}.")
+
+
+#: The figures of every scorecard: one row for the whole system and one for each
+#: partner, theme, area and community, a column for each figure of the catalogue.
+_SLICE_FIGURE_FIELDS: dict[str, Any] = {
+    "slice": (str, Field(description="Whose figures: system, partner, theme, area or community.")),
+    "slug": (str | None, Field(description="The partner's, theme's, area's or community's slug.")),
+    "name": (str, Field(description="Whose figures, in words.")),
+    "judged_on": (date, Field(description="The day Overdue and No recent update were judged on.")),
+    "due_so_far": (
+        int,
+        Field(
+            description="Commitments whose first promised date has passed: the whole "
+            "that delivered_on_time is a share of."
+        ),
+    ),
+    **{key: _figure_field(key) for key in CATALOGUE},
+}
+SliceFiguresRecord: type[BaseModel] = create_model(
+    "SliceFiguresRecord",
+    __base__=_Record,
+    __doc__="The scorecard figures of the whole system or of one slice.",
+    **_SLICE_FIGURE_FIELDS,
+)
+
+
 class PlaceRecord(_Record):
     """A theme, area or community that issues are grouped by."""
 
@@ -263,7 +322,7 @@ class Dataset:
 
     name: str
     title: str
-    model: type[_Record]
+    model: type[BaseModel]
     summary: str
 
 
@@ -289,6 +348,19 @@ DATASETS: dict[str, Dataset] = {
             "Every update partners posted, with status changes and target date moves.",
         ),
         Dataset(
+            "engagements",
+            "Engagements",
+            EngagementRecord,
+            "Every engagement where residents were heard, and the issues heard there.",
+        ),
+        Dataset(
+            "figures",
+            "Scorecard figures",
+            SliceFiguresRecord,
+            "The figures of the whole system and of every partner, theme, area and "
+            "community, as the scorecards show them today.",
+        ),
+        Dataset(
             "partners",
             "Partners",
             PartnerRecord,
@@ -309,7 +381,12 @@ class FieldEntry:
     optional: bool = False
 
 
-_TYPE_WORDS = {"string": "text", "integer": "whole number", "boolean": "true or false"}
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "whole number",
+    "number": "number",
+    "boolean": "true or false",
+}
 
 
 def field_dictionary(model: type[BaseModel]) -> list[FieldEntry]:

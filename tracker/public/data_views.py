@@ -57,6 +57,10 @@ def dataset(name: str, kind: str) -> Response:
         records = downloads.issue_records(session, everything, today)
     elif name == "updates":
         records = downloads.update_records(session)
+    elif name == "engagements":
+        records = downloads.engagement_records(session)
+    elif name == "figures":
+        records = downloads.figure_records(session, today, threshold_days())
     else:
         records = downloads.partner_records(session)
     return _download(kind, name, records, source=public_url("public.data"))
