@@ -169,7 +169,11 @@ def test_the_data_page_describes_every_field_of_every_dataset(client):
     links = {a.attrs.get("href") for a in page.main.find_all("a")}
     for (name, dataset), table in zip(DATASETS.items(), tables, strict=True):
         assert page.main.find(id=name).text == dataset.title
-        listed = [cell.text for cell in table.find_all("th") if cell.attrs.get("scope") == "row"]
+        listed = [
+            cell.find("code").text
+            for cell in table.find_all("th")
+            if cell.attrs.get("scope") == "row"
+        ]
         assert listed == list(dataset.model.model_fields)
         assert {f"/data/{name}.csv", f"/data/{name}.json"} <= links
     commitments = tables[list(DATASETS).index("commitments")].text

@@ -81,7 +81,7 @@ class IssueRecord(_Record):
     title: str = Field(description="The issue, in a line.")
     residents_said: str = Field(description="What residents said, summarised.")
     quotes: list[str] = Field(
-        description="Short anonymised quotes from residents; in CSV, separated by ' | '."
+        description="Short anonymised quotes from residents; in CSV, separated by a vertical bar (|)."
     )
     raised_on: date = Field(description="The day the issue was first raised.")
     people_count: int | None = Field(
@@ -97,10 +97,10 @@ class IssueRecord(_Record):
     days_awaiting_response: int | None = Field(
         description="For an issue awaiting a response, the days since it was raised."
     )
-    themes: list[str] = Field(description="Its themes; in CSV, separated by '; '.")
-    areas: list[str] = Field(description="The areas it concerns; in CSV, separated by '; '.")
+    themes: list[str] = Field(description="Its themes; in CSV, separated by semicolons.")
+    areas: list[str] = Field(description="The areas it concerns; in CSV, separated by semicolons.")
     communities: list[str] = Field(
-        description="The communities who raised it; in CSV, separated by '; '."
+        description="The communities who raised it; in CSV, separated by semicolons."
     )
     commitments: int = Field(description="How many commitments answer it.")
 
@@ -133,7 +133,7 @@ class UpdateRecord(_Record):
         description="Why the status or target date changed; empty for a hidden update."
     )
     evidence_urls: list[str] = Field(
-        description="Addresses of evidence the partner linked; in CSV, separated by ' | '."
+        description="Addresses of evidence the partner linked; in CSV, separated by a vertical bar (|)."
     )
     hidden: bool = Field(description="True when the update has been hidden.")
     hidden_on: date | None = Field(description="The day it was hidden.")
@@ -163,12 +163,12 @@ class EngagementRecord(_Record):
     area: str | None = Field(description="The area it was held in, if one.")
     organiser: str | None = Field(description="The partner that organised it, if one.")
     communities: list[str] = Field(
-        description="The communities heard there; in CSV, separated by '; '."
+        description="The communities heard there; in CSV, separated by semicolons."
     )
     participants: int | None = Field(description="How many people took part, where counted.")
     write_up_url: str | None = Field(description="The address of its published write-up.")
     issues: list[str] = Field(
-        description="The references of the issues heard there; in CSV, separated by '; '."
+        description="The references of the issues heard there; in CSV, separated by semicolons."
     )
 
 
