@@ -78,10 +78,14 @@ def test_header_marks_the_section_being_viewed(client):
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_footer_links_to_the_accessibility_statement_and_privacy_notice(client, url):
+def test_footer_links_to_the_accessibility_statement_privacy_notice_and_open_data(client, url):
     footer = get_page(client, url).find("footer")
     links = {link.text: link.attrs["href"] for link in footer.find_all("a")}
-    assert links == {"Accessibility statement": "/accessibility", "Privacy notice": "/privacy"}
+    assert links == {
+        "Accessibility statement": "/accessibility",
+        "Privacy notice": "/privacy",
+        "Open data": "/data",
+    }
     assert ICS_NAME in footer.text
 
 

@@ -81,7 +81,9 @@ class IssueRecord(_Record):
     title: str = Field(description="The issue, in a line.")
     residents_said: str = Field(description="What residents said, summarised.")
     quotes: list[str] = Field(
-        description="Short anonymised quotes from residents; in CSV, separated by a vertical bar (|)."
+        description=(
+            "Short anonymised quotes from residents; in CSV, separated by a vertical bar (|)."
+        )
     )
     raised_on: date = Field(description="The day the issue was first raised.")
     people_count: int | None = Field(
@@ -133,7 +135,9 @@ class UpdateRecord(_Record):
         description="Why the status or target date changed; empty for a hidden update."
     )
     evidence_urls: list[str] = Field(
-        description="Addresses of evidence the partner linked; in CSV, separated by a vertical bar (|)."
+        description=(
+            "Addresses of evidence the partner linked; in CSV, separated by a vertical bar (|)."
+        )
     )
     hidden: bool = Field(description="True when the update has been hidden.")
     hidden_on: date | None = Field(description="The day it was hidden.")
