@@ -15,6 +15,7 @@ cache.cache_pages(blueprint)
 from tracker.public import (  # noqa: E402, F401, I001
     commitment_views,
     data_views,
+    feed_views,
     issue_views,
     report_views,
     scorecard_views,
