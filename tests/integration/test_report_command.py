@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
 
@@ -107,3 +108,14 @@ def test_the_period_and_out_path_are_required(runner: FlaskCliRunner) -> None:
     result = report(runner)
     assert result.exit_code == 2
     assert "Missing option '--period'" in result.output
+
+
+def test_the_garbage_collector_is_back_on_and_nothing_is_left_frozen_after_a_report(
+    runner: FlaskCliRunner, session: Session, tmp_path: Path
+) -> None:
+    some_records(session)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    result = report(runner, "--period", "2026/27 Q2", "--out", str(tmp_path / "board.pdf"))
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -12,24 +12,29 @@ import gc
 import io
 import json
 import re
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 import weasyprint
+import weasyprint.text.fonts
 from flask import Flask
 from pypdf import PdfReader
 from sqlmodel import Session, select
+from weasyprint.text.line_break import Layout
 
 from tests.conftest import TODAY, make_test_app
 from tests.factories import make_commitment, make_issue, make_partner, make_update
 from tests.html_validator import check_html
 from tracker.db import get_database
 from tracker.models import AuditEvent, Partner, Report, ReportDocument, ReportStatus
+from tracker.reports import text_layouts
 from tracker.reports.content import gather_report_content
 from tracker.reports.periods import Period, PeriodError, parse_period
 from tracker.reports.rendering import (
@@ -535,3 +540,51 @@ def test_a_failed_rendering_still_turns_the_garbage_collector_back_on() -> None:
     with pytest.raises(RuntimeError), cycle_collection_paused():
         raise RuntimeError("WeasyPrint failed")
     assert gc.isenabled()
+
+
+#: Text with what makes a text layout differ: a language, a link (underlined, so its
+#: metrics are read), bold, italic, tabular figures and an SVG chart's text.
+SHARED_SETUP_HTML = (
+    '<html lang="en-GB"><head><title>t</title>'
+    '<link rel="stylesheet" href="/static/css/report.css"></head><body>'
+    '<h2>Headline figures</h2><p>Residents said <a href="https://example.org/a">this</a>, '
+    '<strong>and this</strong>, <em>in their words</em>; <span lang="cy">Dywedoch chi</span>.</p>'
+    "<table><tr><th>Open</th><td>1,234</td></tr></table>"
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">'
+    '<text x="0" y="20" font-family="Source Sans 3" font-weight="bold">12 overdue</text></svg>'
+    "</body></html>"
+)
+
+
+def test_text_layouts_share_their_setup_on_the_weasyprint_it_was_copied_from() -> None:
+    assert text_layouts.weasyprint_setup_is_the_copied_one()
+    assert Layout.setup is text_layouts.shared_setup
+
+
+def test_the_shared_text_layout_setup_makes_the_same_pdf_byte_for_byte(
+    demo_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with demo_app.test_request_context():
+        shared, pages = html_to_pdf(SHARED_SETUP_HTML)
+        monkeypatch.setattr(Layout, "setup", Layout._tracker_stock_setup)
+        stock, _ = html_to_pdf(SHARED_SETUP_HTML)
+    assert pages == 1
+    assert shared == stock
+
+
+def test_the_temporary_copies_of_the_fonts_are_removed_once_the_pdf_is_written(
+    demo_app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folders: list[Path] = []
+
+    def mkdtemp(prefix: str | None = None) -> str:
+        folders.append(Path(tempfile.mkdtemp(prefix=prefix, dir=tmp_path)))
+        return str(folders[-1])
+
+    monkeypatch.setattr(weasyprint.text.fonts, "mkdtemp", mkdtemp)
+    with demo_app.test_request_context():
+        html_to_pdf(SHARED_SETUP_HTML)
+    # The stylesheet's fonts were copied into a folder, which is gone once the PDF is made
+    # (not only when the collector frees the document, which may be much later).
+    assert folders
+    assert not any(folder.exists() for folder in folders)
